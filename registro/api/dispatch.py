@@ -1,0 +1,27 @@
+"""Operation name → registry function: the whole API surface in one table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from registro.registry import groups, packages, policies, tags
+from registro.registry.context import Context, Request, Result
+
+OPERATIONS: dict[str, Callable[[Context, Request], Result]] = {
+    "CreateModelPackageGroup": groups.create_model_package_group,
+    "DescribeModelPackageGroup": groups.describe_model_package_group,
+    "ListModelPackageGroups": groups.list_model_package_groups,
+    "DeleteModelPackageGroup": groups.delete_model_package_group,
+    "PutModelPackageGroupPolicy": policies.put_model_package_group_policy,
+    "GetModelPackageGroupPolicy": policies.get_model_package_group_policy,
+    "DeleteModelPackageGroupPolicy": policies.delete_model_package_group_policy,
+    "CreateModelPackage": packages.create_model_package,
+    "DescribeModelPackage": packages.describe_model_package,
+    "ListModelPackages": packages.list_model_packages,
+    "UpdateModelPackage": packages.update_model_package,
+    "DeleteModelPackage": packages.delete_model_package,
+    "BatchDescribeModelPackage": packages.batch_describe_model_package,
+    "AddTags": tags.add_tags,
+    "ListTags": tags.list_tags,
+    "DeleteTags": tags.delete_tags,
+}

@@ -1,0 +1,33 @@
+"""A registry result shaped by the operation's output shape: no None, no unknown members."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from botocore.model import Shape
+
+
+def to_body(result: dict[str, Any], shape: Shape | None) -> bytes:
+    if shape is None:
+        return b"{}"
+    return json.dumps(shaped(result, shape), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def shaped(value: Any, shape: Shape) -> Any:
+    """`value` with members outside `shape` dropped, absent members omitted, times as epoch seconds."""
+    kind = shape.type_name
+    if kind == "structure":
+        # In the shape's member order, as AWS answers.
+        members = shape.members  # type: ignore[attr-defined]
+        return {k: shaped(value[k], m) for k, m in members.items() if value.get(k) is not None}
+    if kind == "list":
+        member = shape.member  # type: ignore[attr-defined]
+        return [shaped(v, member) for v in value]
+    if kind == "map":
+        vshape = shape.value  # type: ignore[attr-defined]
+        return {k: shaped(v, vshape) for k, v in value.items() if v is not None}
+    if kind == "timestamp" and isinstance(value, datetime):
+        return round(value.timestamp(), 3)
+    return value

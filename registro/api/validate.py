@@ -1,0 +1,367 @@
+"""Request parameters against an operation's input shape: JSON types, required, enum, length, range, pattern.
+
+    check(params, shape)
+      ├── type pass    wrong JSON type anywhere → SerializationError (first one found)
+      │                null member = absent; members outside the shape dropped from the copy
+      └── constraints  every violation, depth-first in model member order → one ValidationError
+                       "K validation errors detected: Value '<v>' at '<path>' failed to satisfy
+                       constraint: <rule>; ..."   (sagemaker-api.md 1.4)
+
+Both passes run as one walk over a validator tree compiled once per input shape (rules, messages and
+patterns precomputed): a type error raises at once, and a type error always wins because it raises
+before the collected violations are reported.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import math
+from typing import Any
+
+import regex
+from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
+
+from registro.api.patterns import compile_pattern
+from registro.registry.errors import SerializationError, ValidationError
+
+_NOT_NULL = "Member must not be null"
+_VALUE_CUT = 256
+# Java's int and long: AWS's deserializer rejects a number that does not fit the member's type.
+_INT_BOUNDS = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+
+
+def check(params: object, shape: StructureShape) -> dict[str, Any]:
+    """Validate a parsed JSON body against `shape`; return a copy holding only the shape's members."""
+    if not isinstance(params, dict):
+        raise SerializationError(f"The request body must be a JSON object, not {_json_type(params)}")
+    errors: list[str] = []
+    cleaned: dict[str, Any] = _compiled(shape).clean(params, "", errors)
+    if errors:
+        count = len(errors)
+        head = "1 validation error detected" if count == 1 else f"{count} validation errors detected"
+        raise ValidationError(f"{head}: {'; '.join(errors)}")
+    return cleaned
+
+
+# --- the validator tree ------------------------------------------------------------------------------
+
+
+class _Node:
+    """One shape. `clean` type-checks (raising), appends violation items, and returns the copy."""
+
+    scalar = False
+
+    def clean(self, value: Any, path: str, errors: list[str]) -> Any:
+        raise NotImplementedError
+
+
+class _Scalar(_Node):
+    """string, blob, numbers, boolean, timestamp: their rules are reported one item each, or
+    gathered into one item at the list or map that holds them."""
+
+    scalar = True
+
+    def __init__(self, shape: Shape) -> None:
+        self.type_name = shape.type_name
+        meta = shape.metadata
+        enum: list[str] = list(shape.enum) if isinstance(shape, StringShape) else []
+        self.enum: frozenset[str] | None = frozenset(enum) if enum else None
+        self.enum_rule = f"Member must satisfy enum value set: [{', '.join(enum)}]"
+        self.pattern: regex.Pattern[str] | None = None
+        self.pattern_rule = ""
+        if "pattern" in meta:
+            self.pattern = compile_pattern(meta["pattern"])
+            self.pattern_rule = f"Member must satisfy regular expression pattern: {meta['pattern']}"
+        self.min: int | float | None = meta.get("min")
+        self.max: int | float | None = meta.get("max")
+        noun = "value" if self.type_name in ("integer", "long", "float", "double") else "length"
+        self.min_rule = f"Member must have {noun} greater than or equal to {self.min}"
+        self.max_rule = f"Member must have {noun} less than or equal to {self.max}"
+        # Canonical order of the rules, used when several list items or map entries break them.
+        self.rules = (_NOT_NULL, self.enum_rule, self.pattern_rule, self.min_rule, self.max_rule)
+        self.constrained = (
+            self.enum is not None or self.pattern is not None or self.min is not None or self.max is not None
+        )
+
+    def clean(self, value: Any, path: str, errors: list[str]) -> Any:
+        self.typecheck(value, path)
+        if self.constrained:
+            for rule in self.violations(value):
+                errors.append(_item(value, path, rule))
+        return value
+
+    def typecheck(self, value: Any, path: str) -> None:
+        kind = self.type_name
+        if kind == "string":
+            ok = isinstance(value, str)
+        elif kind == "boolean":
+            ok = isinstance(value, bool)
+        elif kind in ("integer", "long"):
+            ok = isinstance(value, int) and not isinstance(value, bool)
+            if ok:
+                low, high = _INT_BOUNDS[kind]
+                if not low <= value <= high:
+                    raise SerializationError(
+                        f"Value at '{path}' must be an integer from {low} to {high}, not {value}"
+                    )
+        elif kind == "blob":
+            ok = isinstance(value, str)
+            if ok and not _is_base64(value):
+                raise SerializationError(f"Value at '{path}' must be a base64-encoded string")
+        else:  # float, double, timestamp (epoch seconds)
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if ok and not math.isfinite(value):
+                raise SerializationError(f"Value at '{path}' must be a finite number, not {value}")
+        if not ok:
+            raise SerializationError(f"Value at '{path}' must be {_EXPECTED[kind]}, not {_json_type(value)}")
+
+    def violations(self, value: Any) -> list[str]:
+        """The rules `value` breaks, in canonical order; `value` has passed `typecheck`."""
+        if not self.constrained:
+            return []
+        out: list[str] = []
+        if self.enum is not None and value not in self.enum:
+            out.append(self.enum_rule)
+        if self.pattern is not None and self.pattern.fullmatch(value) is None:
+            out.append(self.pattern_rule)
+        if self.min is not None or self.max is not None:
+            size = self._size(value)
+            if self.min is not None and size < self.min:
+                out.append(self.min_rule)
+            if self.max is not None and size > self.max:
+                out.append(self.max_rule)
+        return out
+
+    def _size(self, value: Any) -> int | float:
+        if self.type_name == "string":
+            return _utf16_length(value)
+        if self.type_name == "blob":
+            return len(base64.b64decode(value))
+        number: int | float = value  # numbers: the value itself
+        return number
+
+
+class _Document(_Node):
+    """A document member: any JSON value, kept as sent."""
+
+    def clean(self, value: Any, path: str, errors: list[str]) -> Any:
+        return value
+
+
+class _Structure(_Node):
+    def __init__(self) -> None:
+        # (wire name, path segment, node, required); filled in after creation so shapes may recurse.
+        self.members: list[tuple[str, str, _Node, bool]] = []
+
+    def clean(self, value: Any, path: str, errors: list[str]) -> Any:
+        if not isinstance(value, dict):
+            raise SerializationError(f"Value at '{path}' must be an object, not {_json_type(value)}")
+        prefix = f"{path}." if path else ""
+        out: dict[str, Any] = {}
+        for name, segment, node, required in self.members:
+            member = value.get(name)
+            if member is None:
+                if required:
+                    errors.append(f"Value null at '{prefix}{segment}' failed to satisfy constraint: {_NOT_NULL}")
+                continue
+            out[name] = node.clean(member, prefix + segment, errors)
+        return out
+
+
+class _Sized(_Node):
+    """A list or map: its own item-count bounds."""
+
+    def __init__(self, shape: Shape) -> None:
+        self.min: int | None = shape.metadata.get("min")
+        self.max: int | None = shape.metadata.get("max")
+        self.min_rule = f"Member must have length greater than or equal to {self.min}"
+        self.max_rule = f"Member must have length less than or equal to {self.max}"
+
+    def check_count(self, value: list[Any] | dict[str, Any], path: str, errors: list[str]) -> None:
+        if self.min is not None and len(value) < self.min:
+            errors.append(_item(value, path, self.min_rule))
+        if self.max is not None and len(value) > self.max:
+            errors.append(_item(value, path, self.max_rule))
+
+
+class _List(_Sized):
+    member: _Node
+
+    def clean(self, value: Any, path: str, errors: list[str]) -> Any:
+        if not isinstance(value, list):
+            raise SerializationError(f"Value at '{path}' must be an array, not {_json_type(value)}")
+        self.check_count(value, path, errors)
+        member = self.member
+        if isinstance(member, _Scalar):
+            # AWS reports a list of scalars once, at the list, naming the rules its items break.
+            broken: set[str] = set()
+            for index, item in enumerate(value, 1):
+                if item is None:
+                    broken.add(_NOT_NULL)
+                    continue
+                member.typecheck(item, f"{path}.{index}.member")
+                broken.update(member.violations(item))
+            if broken:
+                errors.append(_item(value, path, _gathered("Member must satisfy constraint", member, broken)))
+            return list(value)
+        out: list[Any] = []
+        for index, item in enumerate(value, 1):
+            item_path = f"{path}.{index}.member"
+            if item is None:
+                errors.append(f"Value null at '{item_path}' failed to satisfy constraint: {_NOT_NULL}")
+                out.append(None)
+                continue
+            out.append(member.clean(item, item_path, errors))
+        return out
+
+
+class _Map(_Sized):
+    key: _Scalar
+    value: _Node
+
+    def clean(self, value: Any, path: str, errors: list[str]) -> Any:
+        if not isinstance(value, dict):
+            raise SerializationError(f"Value at '{path}' must be an object, not {_json_type(value)}")
+        self.check_count(value, path, errors)
+        key_node, value_node = self.key, self.value
+        broken_keys: set[str] = set()
+        for key in value:  # JSON object keys are always strings
+            broken_keys.update(key_node.violations(key))
+        if broken_keys:
+            errors.append(_item(value, path, _gathered("Map keys must satisfy constraint", key_node, broken_keys)))
+        out: dict[str, Any] = {}
+        if isinstance(value_node, _Scalar):
+            broken: set[str] = set()
+            for key, item in value.items():
+                if item is None:
+                    broken.add(_NOT_NULL)
+                    continue
+                value_node.typecheck(item, f"{path}.{key}")
+                broken.update(value_node.violations(item))
+                out[key] = item
+            if broken:
+                errors.append(_item(value, path, _gathered("Map value must satisfy constraint", value_node, broken)))
+            return out
+        for key, item in value.items():
+            item_path = f"{path}.{key}"
+            if item is None:
+                errors.append(f"Value null at '{item_path}' failed to satisfy constraint: {_NOT_NULL}")
+                continue
+            out[key] = value_node.clean(item, item_path, errors)
+        return out
+
+
+@functools.lru_cache(maxsize=128)  # keyed by shape identity: service_model.py hands out the same objects
+def _compiled(shape: StructureShape) -> _Node:
+    return _build(shape, {})
+
+
+def _build(shape: Shape, done: dict[str, _Node]) -> _Node:
+    """The validator for `shape`; `done` (by shape name) closes the loops of recursive shapes (Search)."""
+    if shape.name in done:
+        return done[shape.name]
+    node: _Node
+    if isinstance(shape, StructureShape) and shape.is_document_type:
+        node = done[shape.name] = _Document()
+    elif isinstance(shape, StructureShape):
+        struct = _Structure()
+        done[shape.name] = struct
+        required = set(shape.required_members)
+        struct.members = [
+            (name, name[:1].lower() + name[1:], _build(member, done), name in required)
+            for name, member in shape.members.items()
+        ]
+        node = struct
+    elif isinstance(shape, ListShape):
+        lst = _List(shape)
+        done[shape.name] = lst
+        lst.member = _build(shape.member, done)
+        node = lst
+    elif isinstance(shape, MapShape):
+        mapping = _Map(shape)
+        done[shape.name] = mapping
+        mapping.key = _Scalar(shape.key)
+        mapping.value = _build(shape.value, done)
+        node = mapping
+    elif shape.type_name in _EXPECTED:
+        node = done[shape.name] = _Scalar(shape)
+    else:
+        raise TypeError(f"shape {shape.name} has type {shape.type_name}, which validate.py does not know")
+    return node
+
+
+# --- messages -----------------------------------------------------------------------------------------
+
+_EXPECTED = {
+    "string": "a string",
+    "blob": "a base64-encoded string",
+    "boolean": "a boolean",
+    "integer": "an integer",
+    "long": "an integer",
+    "float": "a number",
+    "double": "a number",
+    "timestamp": "a number of epoch seconds",
+}
+
+
+def _item(value: object, path: str, rule: str) -> str:
+    return f"Value '{_render(value)}' at '{path}' failed to satisfy constraint: {rule}"
+
+
+def _gathered(intro: str, node: _Scalar, broken: set[str]) -> str:
+    return f"{intro}: [{', '.join(rule for rule in node.rules if rule in broken)}]"
+
+
+def _render(value: object) -> str:
+    text = _show(value)
+    return text if len(text) <= _VALUE_CUT else text[:_VALUE_CUT] + "..."
+
+
+def _show(value: object) -> str:
+    # Java's toString look: strings bare, lists [a, b], maps and structures {k=v}.
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}={_show(item)}" for key, item in value.items()) + "}"
+    return str(value)
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _utf16_length(text: str) -> int:
+    # AWS's Java services count UTF-16 code units: a character above U+FFFF counts twice.
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(1 for char in text if char > "\uffff")
+
+
+def _is_base64(text: str) -> bool:
+    try:
+        base64.b64decode(text, validate=True)
+    except binascii.Error:
+        return False
+    return True

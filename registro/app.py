@@ -1,0 +1,50 @@
+"""create_app(settings): the ASGI app serving the API (POST /) and /health on one port."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from registro.api.endpoint import make_endpoint
+from registro.registry.context import Context
+from registro.settings import Settings
+from registro.store import migrate
+from registro.store.engine import Store
+
+
+def create_app(settings: Settings) -> Starlette:
+    state: dict[str, object] = {}
+
+    def new_context(access_key: str, request_id: str) -> Context:
+        return Context(
+            store=state["store"],  # type: ignore[arg-type]
+            region=settings.region,
+            account=settings.account_id,
+            token_key=state["token_key"],  # type: ignore[arg-type]
+            access_key=access_key,
+            request_id=request_id,
+        )
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        store = Store(settings.resolved_database_url)
+        migrate.upgrade(store)
+        state["store"], state["token_key"] = store, migrate.token_key(store)
+        try:
+            yield
+        finally:
+            store.dispose()
+
+    async def health(_request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    routes = [
+        Route("/health", health, methods=["GET"]),
+        Route("/", make_endpoint(new_context), methods=["POST"]),  # type: ignore[arg-type]
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

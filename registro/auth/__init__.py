@@ -1,0 +1,1 @@
+"""Principals, access keys, signatures and policy evaluation (signature checking is a later issue)."""

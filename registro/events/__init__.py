@@ -1,0 +1,1 @@
+"""The activity log and (later) the outbox and delivery to subscribers."""

@@ -1,0 +1,1 @@
+"""The domain: groups, packages, approval, cards, tags, policies, paging; never sees HTTP."""

@@ -1,0 +1,32 @@
+"""Stored documents: JSON text in the database, dicts in the registry, times as epoch seconds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+
+def dump(document: Mapping[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def load(text: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def request_hash(request: Mapping[str, Any]) -> str:
+    """A request's fingerprint for ClientToken replay, the token itself left out."""
+    body = {k: v for k, v in request.items() if k != "ClientToken"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def ms(seconds: float | None) -> int | None:
+    """Epoch seconds from the wire as stored epoch milliseconds."""
+    return None if seconds is None else round(seconds * 1000)
+
+
+def tag_list(tags: Mapping[str, str]) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in tags.items()]

@@ -1,0 +1,30 @@
+"""Activity records: append, and read a resource's or a group's newest first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select
+
+from registro.store.tables import activity
+
+
+def append(conn: Connection, **values: Any) -> None:
+    conn.execute(insert(activity).values(**values))
+
+
+def for_resource(conn: Connection, arn: str, limit: int, before_id: int | None = None) -> Sequence[Row[Any]]:
+    query = select(activity).where(activity.c.resource_arn == arn)
+    if before_id is not None:
+        query = query.where(activity.c.id < before_id)
+    return conn.execute(query.order_by(activity.c.id.desc()).limit(limit)).all()
+
+
+def for_group(
+    conn: Connection, account: str, group_name: str, limit: int, before_id: int | None = None
+) -> Sequence[Row[Any]]:
+    query = select(activity).where(activity.c.account == account, activity.c.group_name == group_name)
+    if before_id is not None:
+        query = query.where(activity.c.id < before_id)
+    return conn.execute(query.order_by(activity.c.id.desc()).limit(limit)).all()

@@ -1,0 +1,31 @@
+"""Keyset pages: rows strictly after a position in a (sort key..., id) order, never OFFSET."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, or_
+
+
+def page(
+    query: Select[Any],
+    keys: Sequence[ColumnElement[Any]],
+    after: Sequence[Any] | None,
+    *,
+    descending: bool,
+    limit: int,
+) -> Select[Any]:
+    """`query` ordered by `keys` (the last one unique), starting after `after`, `limit` rows."""
+    if after is not None:
+        if len(after) != len(keys):
+            raise ValueError("position does not match the sort keys")
+        # (k1, k2, k3) > (a1, a2, a3) spelled out: row-value comparison is not portable to every index.
+        clauses = []
+        for i, key in enumerate(keys):
+            equal = [keys[j] == after[j] for j in range(i)]
+            beyond = key < after[i] if descending else key > after[i]
+            clauses.append(and_(*equal, beyond))
+        query = query.where(or_(*clauses))
+    order = [k.desc() if descending else k.asc() for k in keys]
+    return query.order_by(*order).limit(limit)

@@ -1,0 +1,80 @@
+"""Model package rows (versions and unversioned packages): insert, find, save, list, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from registro.store import keyset
+from registro.store.groups import Duplicate
+from registro.store.tables import packages
+
+
+def insert_package(conn: Connection, **values: Any) -> int:
+    try:
+        return int(conn.execute(insert(packages).values(**values).returning(packages.c.id)).scalar_one())
+    except IntegrityError:
+        raise Duplicate(values["arn"]) from None
+
+
+def by_arn(conn: Connection, arn: str) -> Row[Any] | None:
+    return conn.execute(select(packages).where(packages.c.arn == arn)).first()
+
+
+def documents_by_arn(conn: Connection, arns: Sequence[str]) -> dict[str, tuple[int | None, str]]:
+    """ARN → (version, document) for those that exist, in one query."""
+    rows = conn.execute(
+        select(packages.c.arn, packages.c.version, packages.c.document).where(packages.c.arn.in_(arns))
+    )
+    return {r.arn: (r.version, r.document) for r in rows}
+
+
+def save(conn: Connection, package_id: int, **values: Any) -> None:
+    conn.execute(update(packages).where(packages.c.id == package_id).values(**values))
+
+
+def delete_package(conn: Connection, package_id: int) -> None:
+    conn.execute(delete(packages).where(packages.c.id == package_id))
+
+
+def listing(
+    conn: Connection,
+    *,
+    account: str,
+    group_id: int | None,
+    versioned: bool | None,
+    name_contains: str | None,
+    approval: str | None,
+    created_after: int | None,
+    created_before: int | None,
+    sort_by_name: bool,
+    descending: bool,
+    after: Sequence[Any] | None,
+    limit: int,
+) -> Sequence[Row[Any]]:
+    """`versioned` None means both kinds. Name order: package or group name, then version."""
+    query = select(packages.c.id, packages.c.name, packages.c.version, packages.c.created_at, packages.c.document)
+    if group_id is not None:
+        query = query.where(packages.c.group_id == group_id)
+    else:
+        query = query.where(packages.c.account == account)
+        if versioned is True:
+            query = query.where(packages.c.version.is_not(None))
+        elif versioned is False:
+            query = query.where(packages.c.version.is_(None))
+    if name_contains:
+        query = query.where(packages.c.name.icontains(name_contains, autoescape=True))
+    if approval is not None:
+        query = query.where(packages.c.approval == approval)
+    if created_after is not None:
+        query = query.where(packages.c.created_at > created_after)
+    if created_before is not None:
+        query = query.where(packages.c.created_at < created_before)
+    if sort_by_name:
+        keys = [packages.c.name, func.coalesce(packages.c.version, 0), packages.c.id]
+    else:
+        keys = [packages.c.created_at, packages.c.id]
+    return conn.execute(keyset.page(query, keys, after, descending=descending, limit=limit)).all()
