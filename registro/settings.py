@@ -38,14 +38,19 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+_DEFAULT = {s.name: s.default for s in SETTINGS}
+
+
 @dataclass(frozen=True)
 class Settings:
-    host: str = "127.0.0.1"
-    port: int = 8080
-    data_dir: str = "./registro-data"
-    database_url: str = ""
-    region: str = "us-east-1"
-    account_id: str = "123456789012"
+    """Resolved settings; field names are the SETTINGS names, defaults come from that table."""
+
+    host: str = str(_DEFAULT["host"])
+    port: int = int(_DEFAULT["port"])
+    data_dir: str = str(_DEFAULT["data_dir"])
+    database_url: str = str(_DEFAULT["database_url"])
+    region: str = str(_DEFAULT["region"])
+    account_id: str = str(_DEFAULT["account_id"])
 
     @property
     def resolved_database_url(self) -> str:

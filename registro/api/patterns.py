@@ -47,7 +47,7 @@ _MAX_CODE_POINT = 0x10FFFF
 _HEX = frozenset("0123456789abcdefABCDEF")
 
 
-@functools.lru_cache(maxsize=None)  # keyed by the model's pattern text: a few dozen entries at most
+@functools.lru_cache(maxsize=1024)  # keyed by pattern text: the whole model has 257 distinct ones
 def compile_pattern(pattern: str) -> regex.Pattern[str]:
     """Compile a botocore (Java) pattern for whole-value matching; raises ValueError if untranslatable."""
     return regex.compile(_translate(pattern), regex.DOTALL)

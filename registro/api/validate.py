@@ -30,6 +30,8 @@ _NOT_NULL = "Member must not be null"
 _VALUE_CUT = 256
 # Java's int and long: AWS's deserializer rejects a number that does not fit the member's type.
 _INT_BOUNDS = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+# Patterns every string satisfies under DOTALL (ContentType `.*` alone occurs ~20 times in a package).
+_ALWAYS_MATCHES = frozenset({".*", "[\\S\\s]*", "[\\s\\S]*", "^.*$"})
 
 
 def check(params: object, shape: StructureShape) -> dict[str, Any]:
@@ -51,17 +53,14 @@ def check(params: object, shape: StructureShape) -> dict[str, Any]:
 class _Node:
     """One shape. `clean` type-checks (raising), appends violation items, and returns the copy."""
 
-    scalar = False
-
     def clean(self, value: Any, path: str, errors: list[str]) -> Any:
         raise NotImplementedError
 
 
 class _Scalar(_Node):
     """string, blob, numbers, boolean, timestamp: their rules are reported one item each, or
-    gathered into one item at the list or map that holds them."""
-
-    scalar = True
+    gathered into one item at the list or map that holds them. Rule order for one value (AWS does not
+    say; Registro's choice): enum, pattern, minimum, maximum."""
 
     def __init__(self, shape: Shape) -> None:
         self.type_name = shape.type_name
@@ -71,7 +70,7 @@ class _Scalar(_Node):
         self.enum_rule = f"Member must satisfy enum value set: [{', '.join(enum)}]"
         self.pattern: regex.Pattern[str] | None = None
         self.pattern_rule = ""
-        if "pattern" in meta:
+        if "pattern" in meta and meta["pattern"] not in _ALWAYS_MATCHES:
             self.pattern = compile_pattern(meta["pattern"])
             self.pattern_rule = f"Member must satisfy regular expression pattern: {meta['pattern']}"
         self.min: int | float | None = meta.get("min")
@@ -81,9 +80,8 @@ class _Scalar(_Node):
         self.max_rule = f"Member must have {noun} less than or equal to {self.max}"
         # Canonical order of the rules, used when several list items or map entries break them.
         self.rules = (_NOT_NULL, self.enum_rule, self.pattern_rule, self.min_rule, self.max_rule)
-        self.constrained = (
-            self.enum is not None or self.pattern is not None or self.min is not None or self.max is not None
-        )
+        self.sized = self.min is not None or self.max is not None
+        self.constrained = self.enum is not None or self.pattern is not None or self.sized
 
     def clean(self, value: Any, path: str, errors: list[str]) -> Any:
         self.typecheck(value, path)
@@ -126,7 +124,7 @@ class _Scalar(_Node):
             out.append(self.enum_rule)
         if self.pattern is not None and self.pattern.fullmatch(value) is None:
             out.append(self.pattern_rule)
-        if self.min is not None or self.max is not None:
+        if self.sized:
             size = self._size(value)
             if self.min is not None and size < self.min:
                 out.append(self.min_rule)
@@ -135,12 +133,36 @@ class _Scalar(_Node):
         return out
 
     def _size(self, value: Any) -> int | float:
-        if self.type_name == "string":
-            return _utf16_length(value)
         if self.type_name == "blob":
             return len(base64.b64decode(value))
         number: int | float = value  # numbers: the value itself
         return number
+
+
+class _String(_Scalar):
+    """The common case (about 120 strings in a full CreateModelPackage), checked in one call."""
+
+    def clean(self, value: Any, path: str, errors: list[str]) -> Any:
+        if not isinstance(value, str):
+            raise SerializationError(f"Value at '{path}' must be a string, not {_json_type(value)}")
+        if self.constrained:
+            for rule in self.violations(value):
+                errors.append(_item(value, path, rule))
+        return value
+
+    def violations(self, value: Any) -> list[str]:
+        out: list[str] = []
+        if self.enum is not None and value not in self.enum:
+            out.append(self.enum_rule)
+        if self.pattern is not None and self.pattern.fullmatch(value) is None:
+            out.append(self.pattern_rule)
+        if self.sized:
+            size = len(value) if value.isascii() else _utf16_length(value)
+            if self.min is not None and size < self.min:
+                out.append(self.min_rule)
+            if self.max is not None and size > self.max:
+                out.append(self.max_rule)
+        return out
 
 
 class _Document(_Node):
@@ -152,19 +174,23 @@ class _Document(_Node):
 
 class _Structure(_Node):
     def __init__(self) -> None:
-        # (wire name, path segment, node, required); filled in after creation so shapes may recurse.
-        self.members: list[tuple[str, str, _Node, bool]] = []
+        # (wire name, path segment, node, required) in model order; filled in after creation so that
+        # shapes may recurse. (Walking only the members sent, then sorting, measured slower: ~70 vs ~60 µs a CreateModelPackage.)
+        self.members: tuple[tuple[str, str, _Node, bool], ...] = ()
 
     def clean(self, value: Any, path: str, errors: list[str]) -> Any:
         if not isinstance(value, dict):
             raise SerializationError(f"Value at '{path}' must be an object, not {_json_type(value)}")
         prefix = f"{path}." if path else ""
         out: dict[str, Any] = {}
+        get = value.get
         for name, segment, node, required in self.members:
-            member = value.get(name)
+            member = get(name)
             if member is None:
                 if required:
-                    errors.append(f"Value null at '{prefix}{segment}' failed to satisfy constraint: {_NOT_NULL}")
+                    errors.append(
+                        f"Value null at '{prefix}{segment}' failed to satisfy constraint: {_NOT_NULL}"
+                    )
                 continue
             out[name] = node.clean(member, prefix + segment, errors)
         return out
@@ -230,7 +256,9 @@ class _Map(_Sized):
         for key in value:  # JSON object keys are always strings
             broken_keys.update(key_node.violations(key))
         if broken_keys:
-            errors.append(_item(value, path, _gathered("Map keys must satisfy constraint", key_node, broken_keys)))
+            errors.append(
+                _item(value, path, _gathered("Map keys must satisfy constraint", key_node, broken_keys))
+            )
         out: dict[str, Any] = {}
         if isinstance(value_node, _Scalar):
             broken: set[str] = set()
@@ -242,7 +270,9 @@ class _Map(_Sized):
                 broken.update(value_node.violations(item))
                 out[key] = item
             if broken:
-                errors.append(_item(value, path, _gathered("Map value must satisfy constraint", value_node, broken)))
+                errors.append(
+                    _item(value, path, _gathered("Map value must satisfy constraint", value_node, broken))
+                )
             return out
         for key, item in value.items():
             item_path = f"{path}.{key}"
@@ -269,10 +299,10 @@ def _build(shape: Shape, done: dict[str, _Node]) -> _Node:
         struct = _Structure()
         done[shape.name] = struct
         required = set(shape.required_members)
-        struct.members = [
+        struct.members = tuple(
             (name, name[:1].lower() + name[1:], _build(member, done), name in required)
             for name, member in shape.members.items()
-        ]
+        )
         node = struct
     elif isinstance(shape, ListShape):
         lst = _List(shape)
@@ -282,9 +312,11 @@ def _build(shape: Shape, done: dict[str, _Node]) -> _Node:
     elif isinstance(shape, MapShape):
         mapping = _Map(shape)
         done[shape.name] = mapping
-        mapping.key = _Scalar(shape.key)
+        mapping.key = _String(shape.key)
         mapping.value = _build(shape.value, done)
         node = mapping
+    elif isinstance(shape, StringShape):
+        node = done[shape.name] = _String(shape)
     elif shape.type_name in _EXPECTED:
         node = done[shape.name] = _Scalar(shape)
     else:
@@ -354,8 +386,6 @@ def _json_type(value: object) -> str:
 
 def _utf16_length(text: str) -> int:
     # AWS's Java services count UTF-16 code units: a character above U+FFFF counts twice.
-    if text.isascii():
-        return len(text)
     return len(text) + sum(1 for char in text if char > "\uffff")
 
 

@@ -1,0 +1,156 @@
+"""Shared fixtures: a database on each store, a real server on a free port, a boto3 client for it.
+
+database_url  sqlite (a file in tmp) | postgresql (a fresh database on 127.0.0.1:5432, dropped after)
+server        create_app under uvicorn in a thread, on a socket bound to port 0
+sm            boto3 SageMaker client for `server`, retries off so a 5xx fails the test
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import uvicorn
+from botocore.config import Config
+
+from registro.app import create_app
+from registro.settings import Settings
+
+PG_ADMIN_URL = os.environ.get("REGISTRO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+REQUIRE_POSTGRES = os.environ.get("REGISTRO_REQUIRE_POSTGRES") == "1"
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _postgres_reachable() -> str | None:
+    """None if PostgreSQL answers, else why not."""
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3):
+            return None
+    except Exception as exc:  # any failure to connect means: skip (or fail when required)
+        return f"PostgreSQL at {PG_ADMIN_URL} is not reachable: {exc}"
+
+
+def new_postgres_database() -> tuple[str, Callable[[], None]]:
+    """A fresh, empty database; returns its SQLAlchemy URL and a function that drops it."""
+    import psycopg
+
+    name = "registro_test_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"{base}/{name}", drop
+
+
+def new_database(kind: str, tmp_path: Path) -> tuple[str, Callable[[], None]]:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'registro.db'}", lambda: None
+    reason = _postgres_reachable()
+    if reason:
+        if REQUIRE_POSTGRES:
+            pytest.fail(reason + " (REGISTRO_REQUIRE_POSTGRES=1)")
+        pytest.skip(reason)
+    return new_postgres_database()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url, drop = new_database(request.param, tmp_path_factory.mktemp(request.param))
+    yield url
+    drop()
+
+
+@dataclass
+class RunningServer:
+    url: str
+    settings: Settings
+    stop: Callable[[], None]
+
+
+def start_server(settings: Settings) -> RunningServer:
+    """create_app(settings) under uvicorn in a thread; returns once it reports started."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+
+    return RunningServer(f"http://127.0.0.1:{port}", settings, stop)
+
+
+@pytest.fixture(scope="session")
+def server(database_url: str) -> Iterator[RunningServer]:
+    running = start_server(Settings(database_url=database_url, region=REGION, account_id=ACCOUNT))
+    yield running
+    running.stop()
+
+
+def client(url: str, **config: Any) -> Any:
+    """A boto3 SageMaker client for `url` with test keys; retries off so a 5xx fails loudly."""
+    return boto3.client(
+        "sagemaker",
+        endpoint_url=url,
+        region_name=REGION,
+        aws_access_key_id="AKIDREGISTROTEST",
+        aws_secret_access_key="registro-test-secret",
+        config=Config(retries={"max_attempts": 0}, **config),
+    )
+
+
+@pytest.fixture(scope="session")
+def sm(server: RunningServer) -> Any:
+    return client(server.url)
+
+
+@pytest.fixture(scope="session")
+def sm_raw(server: RunningServer) -> Any:
+    """A client that sends what it is given: botocore's own parameter validation off."""
+    return client(server.url, parameter_validation=False)
+
+
+@pytest.fixture
+def group_name() -> str:
+    """A group name no other test uses, so tests share one server without seeing each other."""
+    return "G-" + uuid.uuid4().hex[:12]
+
+
+@pytest.fixture
+def group(sm: Any, group_name: str) -> str:
+    sm.create_model_package_group(ModelPackageGroupName=group_name)
+    return group_name
+
+
+def load_fixture(*parts: str) -> Any:
+    import json
+
+    return json.loads((FIXTURES.joinpath(*parts)).read_text())

@@ -1,0 +1,201 @@
+"""Version numbers under concurrency: many clients, one group → exactly 1..N, no duplicates, no gaps.
+
+in-process server (both stores)          16 clients ─► one server
+two `registro serve` (PostgreSQL only)   8 clients ─► server A ┐
+                                         8 clients ─► server B ┴► one database
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from conftest import RunningServer, client, new_database
+
+CLIENTS = 16
+CREATES_PER_CLIENT = 10
+PAGE = 7  # small, so listing every version takes many pages
+STARTUP_DEADLINE_S = 60
+
+
+def create_versions_at_once(urls: list[str], group: str) -> list[str]:
+    """CLIENTS threads, each with its own client (round-robin over `urls`), released together."""
+    clients = [client(urls[i % len(urls)]) for i in range(CLIENTS)]
+    start = threading.Barrier(CLIENTS)
+
+    def creates(sm: Any) -> list[str]:
+        start.wait(timeout=30)
+        return [
+            sm.create_model_package(ModelPackageGroupName=group)["ModelPackageArn"]
+            for _ in range(CREATES_PER_CLIENT)
+        ]
+
+    try:
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            per_client = list(pool.map(creates, clients))
+    finally:
+        for sm in clients:
+            sm.close()
+    for arns in per_client:
+        versions = [int(arn.rsplit("/", 1)[1]) for arn in arns]
+        assert versions == sorted(versions), "one client's consecutive creates went backwards"
+    return [arn for arns in per_client for arn in arns]
+
+
+def listed_versions(sms: list[Any], group: str) -> dict[int, str]:
+    """Every listed version of `group` → its ARN, paging through all pages (page i from sms[i % len])."""
+    found: dict[int, str] = {}
+    token: str | None = None
+    page = 0
+    while True:
+        kwargs: dict[str, Any] = {"ModelPackageGroupName": group, "MaxResults": PAGE}
+        if token:
+            kwargs["NextToken"] = token
+        answer = sms[page % len(sms)].list_model_packages(**kwargs)
+        for summary in answer["ModelPackageSummaryList"]:
+            version = summary["ModelPackageVersion"]
+            assert version not in found, f"version {version} listed twice"
+            found[version] = summary["ModelPackageArn"]
+        token = answer.get("NextToken")
+        page += 1
+        if not token:
+            return found
+
+
+def assert_one_to_n(created: list[str], listed: dict[int, str]) -> None:
+    n = CLIENTS * CREATES_PER_CLIENT
+    assert len(set(created)) == len(created) == n, "two creates were answered with the same ARN"
+    assert sorted(listed) == list(range(1, n + 1))
+    assert set(listed.values()) == set(created)
+
+
+def test_concurrent_creates_on_one_server_number_versions_one_to_n(server: RunningServer, group: str) -> None:
+    created = create_versions_at_once([server.url], group)
+    sm = client(server.url)
+    assert_one_to_n(created, listed_versions([sm], group))
+    sm.close()
+
+
+# --- two `registro serve` processes on one PostgreSQL database -------------------------------------
+
+
+@dataclass
+class ServeProcess:
+    proc: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def spawn_serve(database_url: str, workdir: Path, name: str) -> ServeProcess:
+    """`registro serve` on a free port; returns at once (see wait_ready)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRO_")}
+    log = workdir / f"{name}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "registro.cli", "serve", "--port", str(port), "--database-url", database_url],
+            cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    return ServeProcess(proc, f"http://127.0.0.1:{port}", log)
+
+
+def wait_ready(server: ServeProcess) -> None:
+    """Poll GET /health until 200; fail with the server's log if it exits or the deadline passes."""
+    deadline = time.monotonic() + STARTUP_DEADLINE_S
+    while True:
+        if server.proc.poll() is not None:
+            pytest.fail(f"registro serve exited with {server.proc.returncode}:\n{server.log_tail()}")
+        try:
+            with urllib.request.urlopen(server.url + "/health", timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"registro serve not healthy after {STARTUP_DEADLINE_S}s:\n{server.log_tail()}")
+        time.sleep(0.1)
+
+
+def stop(server: ServeProcess) -> None:
+    if server.proc.poll() is None:
+        server.proc.terminate()
+        try:
+            server.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.proc.kill()
+    server.proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def pg_replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[ServeProcess]]]:
+    """Two `registro serve` started at the same moment on one fresh, empty PostgreSQL database."""
+    workdir = tmp_path_factory.mktemp("replicas")
+    url, drop = new_database("postgresql", workdir)
+    servers: list[ServeProcess] = []
+    try:
+        servers = [spawn_serve(url, workdir, "a"), spawn_serve(url, workdir, "b")]
+        yield url, servers
+    finally:
+        for server in servers:
+            stop(server)
+        drop()
+
+
+def test_two_servers_starting_together_on_an_empty_postgresql_database_both_come_up(
+    pg_replicas: tuple[str, list[ServeProcess]],
+) -> None:
+    url, servers = pg_replicas
+    for server in servers:
+        wait_ready(server)
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+            assert conn.execute(text("SELECT count(*) FROM meta WHERE key = 'token_key'")).scalar_one() == 1
+    finally:
+        engine.dispose()
+    # One paging key for both: a NextToken from one replica is accepted by the other.
+    a, b = client(servers[0].url), client(servers[1].url)
+    a.create_model_package_group(ModelPackageGroupName="g-both-up")
+    for _ in range(3):
+        a.create_model_package(ModelPackageGroupName="g-both-up")
+    assert sorted(listed_versions([a, b], "g-both-up")) == [1, 2, 3]
+    a.close()
+    b.close()
+
+
+def test_clients_of_two_servers_sharing_postgresql_get_versions_one_to_n(
+    pg_replicas: tuple[str, list[ServeProcess]],
+) -> None:
+    _url, servers = pg_replicas
+    for server in servers:
+        wait_ready(server)
+    a, b = client(servers[0].url), client(servers[1].url)
+    a.create_model_package_group(ModelPackageGroupName="g-two-replicas")
+    created = create_versions_at_once([s.url for s in servers], "g-two-replicas")
+    assert_one_to_n(created, listed_versions([a], "g-two-replicas"))
+    assert listed_versions([b], "g-two-replicas") == listed_versions([a], "g-two-replicas")
+    a.close()
+    b.close()
