@@ -11,7 +11,7 @@ from botocore.model import Shape
 
 def to_body(result: dict[str, Any], shape: Shape | None) -> bytes:
     if shape is None:
-        return b"{}"
+        return b""  # operations without an output shape answer 200 with an empty body (sagemaker-api.md 1.2)
     return json.dumps(shaped(result, shape), ensure_ascii=False, separators=(",", ":")).encode()
 
 

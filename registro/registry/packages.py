@@ -60,6 +60,8 @@ def create_model_package(ctx: Context, request: Request) -> Result:
     if not group_ref and not name:
         raise errors.ValidationError("Missing ARN.")
     card = _card_on_create(request.get("ModelCard"))
+    if "AdditionalInferenceSpecifications" in request:
+        _additional_specs([], request["AdditionalInferenceSpecifications"])  # names unique (sagemaker-api.md 3.3)
     if group_ref:
         return _create_version(ctx, request, group_ref, card)
     return _create_unversioned(ctx, request, name, card)
@@ -192,9 +194,7 @@ def _replay(conn: Connection, scope: str, request: Request) -> str | None:
     if found is None:
         return None
     if found.request_hash != request_hash(request):
-        raise errors.ConflictError(
-            f"ClientToken {token} was already used with a different request; use a new token for new input."
-        )
+        raise errors.ConflictError(f"ClientToken {token} was already used with different input.")
     return str(found.result_arn)
 
 

@@ -8,8 +8,9 @@ take the group's row lock (store/groups.py).
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -51,7 +52,9 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.dialect = make_url(url).get_backend_name()
+        self._write_lock: AbstractContextManager[object] = nullcontext()
         if self.dialect == "sqlite":
+            self._write_lock = threading.Lock()
             self.reader = _sqlite_engine(url, begin="DEFERRED")
             self.writer = _sqlite_engine(url, begin="IMMEDIATE")
         else:
@@ -64,7 +67,10 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        with self.writer.begin() as conn:
+        # SQLite has one writer at a time; queueing this process's writers on a lock hands the
+        # database over at once, where SQLite's busy handler sleeps in steps of up to 100 ms
+        # (bench: p99 of 8 concurrent creators 668 ms before). Other processes still use busy_timeout.
+        with self._write_lock, self.writer.begin() as conn:
             yield conn
 
     def dispose(self) -> None:

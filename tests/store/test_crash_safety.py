@@ -1,0 +1,192 @@
+"""A write answered 200 is durable: SIGKILL `registro serve` mid-stream, restart it, find every such write.
+
+client thread: create v1, update v1 (metadata), update v1 (approval), create v2, ...  → records each 200
+main thread:   waits for WRITES_BEFORE_KILL answers → SIGKILL → restart on the same data → checks
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import HTTPClientError
+
+from conftest import client, new_database
+
+STARTUP_DEADLINE_S = 60
+WRITES_BEFORE_KILL = 90
+GROUP = "crash-test"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class ServeProcess:
+    proc: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+
+@contextmanager
+def serving(args: list[str], cwd: Path) -> Iterator[ServeProcess]:
+    """`registro serve --port <free> *args`, ready (GET /health answered 200); stopped on exit."""
+    port = free_port()
+    log = cwd / f"serve-{port}.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRO_")}
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "registro.cli", "serve", "--port", str(port), *args],
+            cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    server = ServeProcess(proc, f"http://127.0.0.1:{port}", log)
+    try:
+        deadline = time.monotonic() + STARTUP_DEADLINE_S
+        while not healthy(server):
+            if proc.poll() is not None:
+                pytest.fail(f"registro serve exited with {proc.returncode}:\n{server.log_tail()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"registro serve not healthy after {STARTUP_DEADLINE_S}s:\n{server.log_tail()}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        proc.wait(timeout=15)
+
+
+def healthy(server: ServeProcess) -> bool:
+    try:
+        with urllib.request.urlopen(server.url + "/health", timeout=5) as answer:
+            return bool(answer.status == 200)
+    except OSError:
+        return False
+
+
+@dataclass
+class Acknowledged:
+    """What the server answered 200 to, in order; and how the stream ended."""
+
+    created: list[str] = field(default_factory=list)  # version ARNs
+    metadata: dict[str, str] = field(default_factory=dict)  # ARN → CustomerMetadataProperties["write"]
+    approved: dict[str, str] = field(default_factory=dict)  # ARN → ApprovalDescription
+    ended_by: BaseException | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.created) + len(self.metadata) + len(self.approved)
+
+
+def write_until_the_server_dies(sm: Any, acked: Acknowledged) -> None:
+    """Creates and updates back to back; stops at the first failure and keeps it in `acked.ended_by`."""
+    try:
+        for n in range(1_000_000):
+            arn = sm.create_model_package(ModelPackageGroupName=GROUP, ModelPackageDescription=f"write {n}")[
+                "ModelPackageArn"
+            ]
+            acked.created.append(arn)
+            sm.update_model_package(ModelPackageArn=arn, CustomerMetadataProperties={"write": str(n)})
+            acked.metadata[arn] = str(n)
+            sm.update_model_package(
+                ModelPackageArn=arn, ModelApprovalStatus="Approved", ApprovalDescription=f"write {n}"
+            )
+            acked.approved[arn] = f"write {n}"
+    except BaseException as exc:  # kept for the test to judge: only a dropped connection is expected
+        acked.ended_by = exc
+
+
+def server_args(kind: str, tmp_path: Path) -> tuple[list[str], Any]:
+    if kind == "sqlite":
+        return ["--data-dir", str(tmp_path / "data")], lambda: None
+    url, drop = new_database("postgresql", tmp_path)
+    return ["--database-url", url], drop
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_every_write_answered_before_a_sigkill_is_there_after_restart(kind: str, tmp_path: Path) -> None:
+    args, drop = server_args(kind, tmp_path)
+    acked = Acknowledged()
+    try:
+        with serving(args, cwd=tmp_path) as server:
+            sm = client(server.url, connect_timeout=5, read_timeout=30)
+            sm.create_model_package_group(ModelPackageGroupName=GROUP)
+            writer = threading.Thread(target=write_until_the_server_dies, args=(sm, acked), daemon=True)
+            writer.start()
+            deadline = time.monotonic() + 60
+            while acked.count < WRITES_BEFORE_KILL and writer.is_alive():
+                assert time.monotonic() < deadline, f"only {acked.count} writes answered in 60s"
+                time.sleep(0.005)
+            os.kill(server.proc.pid, signal.SIGKILL)
+            server.proc.wait(timeout=15)
+            writer.join(timeout=60)
+            assert not writer.is_alive(), "the writer still waits on a killed server"
+            sm.close()
+        assert server.proc.returncode == -signal.SIGKILL, "the server ended before the kill"
+        assert isinstance(acked.ended_by, (BotoConnectionError, HTTPClientError)), repr(acked.ended_by)
+        assert acked.count >= WRITES_BEFORE_KILL
+
+        with serving(args, cwd=tmp_path) as restarted:
+            sm = client(restarted.url)
+            for n, arn in enumerate(acked.created):
+                found = sm.describe_model_package(ModelPackageName=arn)
+                assert found["ModelPackageDescription"] == f"write {n}"
+                assert found["ModelPackageVersion"] == n + 1, "one thread's creates must number 1, 2, 3, ..."
+                if arn in acked.metadata:
+                    assert found["CustomerMetadataProperties"] == {"write": acked.metadata[arn]}
+                if arn in acked.approved:
+                    assert found["ModelApprovalStatus"] == "Approved"
+                    assert found["ApprovalDescription"] == acked.approved[arn]
+
+            # The create in flight at the kill may or may not have committed; nothing else may exist.
+            versions = sorted(
+                s["ModelPackageVersion"]
+                for page in sm.get_paginator("list_model_packages").paginate(ModelPackageGroupName=GROUP)
+                for s in page["ModelPackageSummaryList"]
+            )
+            assert versions == list(range(1, len(versions) + 1))
+            assert len(acked.created) <= len(versions) <= len(acked.created) + 1
+            following = sm.create_model_package(ModelPackageGroupName=GROUP)["ModelPackageArn"]
+            assert following.endswith(f"/{GROUP}/{len(versions) + 1}")
+            assert sm.describe_model_package(ModelPackageName=f"{GROUP}/{len(versions) + 1}")[
+                "ModelPackageArn"
+            ] == following
+            sm.close()
+    finally:
+        drop()
+
+
+def test_serve_keeps_its_sqlite_database_in_wal_mode(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    with serving(["--data-dir", str(data_dir)], cwd=tmp_path) as server:
+        sm = client(server.url)
+        sm.create_model_package_group(ModelPackageGroupName="wal")
+        sm.close()
+        # journal_mode=WAL is stored in the database file, so a fresh connection reports it.
+        with contextlib.closing(sqlite3.connect(data_dir / "registro.db")) as db:
+            assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert (data_dir / "registro.db-wal").exists()
