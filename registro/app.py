@@ -45,6 +45,6 @@ def create_app(settings: Settings) -> Starlette:
 
     routes = [
         Route("/health", health, methods=["GET"]),
-        Route("/", make_endpoint(new_context), methods=["POST"]),  # type: ignore[arg-type]
+        Route("/", make_endpoint(new_context), methods=["POST"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

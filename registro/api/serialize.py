@@ -20,13 +20,13 @@ def shaped(value: Any, shape: Shape) -> Any:
     kind = shape.type_name
     if kind == "structure":
         # In the shape's member order, as AWS answers.
-        members = shape.members  # type: ignore[attr-defined]
+        members = shape.members
         return {k: shaped(value[k], m) for k, m in members.items() if value.get(k) is not None}
     if kind == "list":
-        member = shape.member  # type: ignore[attr-defined]
+        member = shape.member
         return [shaped(v, member) for v in value]
     if kind == "map":
-        vshape = shape.value  # type: ignore[attr-defined]
+        vshape = shape.value
         return {k: shaped(v, vshape) for k, v in value.items() if v is not None}
     if kind == "timestamp" and isinstance(value, datetime):
         return round(value.timestamp(), 3)

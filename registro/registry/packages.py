@@ -21,7 +21,7 @@ from registro.store.groups import Duplicate
 MAX_VERSION = 999_999_999  # the largest version the ModelPackageArn pattern allows
 MAX_METADATA = 50  # botocore CustomerMetadataMap max
 MAX_ADDITIONAL_SPECS = 15  # API ref UpdateModelPackage
-STATUS_DETAILS = {"ValidationStatuses": [], "ImageScanStatuses": []}
+STATUS_DETAILS: dict[str, list[Any]] = {"ValidationStatuses": [], "ImageScanStatuses": []}
 
 # Create members kept as given in the document (the rest is derived or not stored).
 _NOT_STORED = {"ModelPackageName", "ModelPackageGroupName", "Tags", "ClientToken"}
@@ -64,7 +64,7 @@ def create_model_package(ctx: Context, request: Request) -> Result:
         _additional_specs([], request["AdditionalInferenceSpecifications"])  # names unique (sagemaker-api.md 3.3)
     if group_ref:
         return _create_version(ctx, request, group_ref, card)
-    return _create_unversioned(ctx, request, name, card)
+    return _create_unversioned(ctx, request, str(name), card)
 
 
 def _create_version(ctx: Context, request: Request, group_ref: str, card: dict[str, Any] | None) -> Result:
@@ -79,7 +79,8 @@ def _create_version(ctx: Context, request: Request, group_ref: str, card: dict[s
         )
     with ctx.store.write() as conn:
         group = groups.existing(ctx, conn, group_ref, lock=True)
-        replayed = _replay(conn, group.arn, request)
+        # Tokens are scoped to the caller's account, not the group (sagemaker-api.md 3.3).
+        replayed = _replay(conn, f"account:{ctx.account}", request)
         if replayed:
             return {"ModelPackageArn": replayed}
         version = store.groups.take_version(conn, group.id)
@@ -93,7 +94,7 @@ def _create_version(ctx: Context, request: Request, group_ref: str, card: dict[s
         document["ModelPackageVersion"] = version
         document["ModelApprovalStatus"] = request.get("ModelApprovalStatus", "PendingManualApproval")
         _insert(ctx, conn, document, group_id=group.id, version=version)
-        _remember(conn, group.arn, request, arn)
+        _remember(conn, f"account:{ctx.account}", request, arn)
         activity.note(
             ctx, conn, EventKind.PACKAGE_CREATED, arn=arn, group_name=group.name, version=version,
             detail=document,

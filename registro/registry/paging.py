@@ -33,6 +33,9 @@ def decode(key: bytes, operation: str, query: Any, token: str | None) -> list[An
         return None
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        # Unpadded base64 ignores a last character's low bits: only the spelling encode() gives is valid.
+        if base64.urlsafe_b64encode(raw).decode().rstrip("=") != token:
+            raise ValueError("not the canonical spelling")
         payload, mac = raw[:-16], raw[-16:]
         if len(raw) <= 16 or not hmac.compare_digest(mac, _digest(key, payload)):
             raise ValueError("bad signature")

@@ -6,10 +6,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, delete, insert, or_, select
 
+from registro.store import dialects
 from registro.store.tables import client_tokens
 
 
 def find(conn: Connection, scope: str, token: str) -> Row[Any] | None:
+    """The token's memory, locked until the transaction ends so one request at a time uses it."""
+    dialects.lock_key(conn, f"client-token\n{scope}\n{token}")
     return conn.execute(
         select(client_tokens).where(client_tokens.c.scope == scope, client_tokens.c.token == token)
     ).first()

@@ -36,9 +36,9 @@ COMPACT = json.dumps(json.loads(FULL), separators=(",", ":"), ensure_ascii=False
 
 
 def create(sm: Any, group: str, **kwargs: Any) -> str:
-    arn: str = sm.create_model_package(ModelPackageGroupName=group, InferenceSpecification=INFERENCE, **kwargs)[
-        "ModelPackageArn"
-    ]
+    arn: str = sm.create_model_package(
+        ModelPackageGroupName=group, InferenceSpecification=INFERENCE, **kwargs
+    )["ModelPackageArn"]
     return arn
 
 
@@ -156,7 +156,9 @@ def test_invalid_card_is_refused_on_create_naming_path_and_rule(sm: Any, group: 
 
 
 @pytest.mark.parametrize("fixture", sorted(INVALID))
-def test_invalid_card_is_refused_on_update_and_the_stored_card_is_kept(sm: Any, group: str, fixture: str) -> None:
+def test_invalid_card_is_refused_on_update_and_the_stored_card_is_kept(
+    sm: Any, group: str, fixture: str
+) -> None:
     path, keyword = INVALID[fixture]
     arn = create(sm, group, ModelCard={"ModelCardContent": FULL, "ModelCardStatus": "PendingReview"})
     message = refused_update(sm, arn, {"ModelCardContent": card_text(fixture), "ModelCardStatus": "Approved"})

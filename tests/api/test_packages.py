@@ -13,11 +13,15 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from conftest import ACCOUNT, REGION, load_fixture
+from sqlalchemy import update as sql_update
 
+from registro.store import tables
 from registro.store import tags as stored_tags
 from registro.store.engine import Store
 
-CALLER = {"IamIdentity": {"Arn": f"arn:aws:iam::{ACCOUNT}:user/AKIDREGISTROTEST", "PrincipalId": "AKIDREGISTROTEST"}}
+CALLER = {
+    "IamIdentity": {"Arn": f"arn:aws:iam::{ACCOUNT}:user/AKIDREGISTROTEST", "PrincipalId": "AKIDREGISTROTEST"}
+}
 OTHER_KEY = "AKIDREGISTROOTHER"
 STATUS_DETAILS = {"ValidationStatuses": [], "ImageScanStatuses": []}
 PREFIX = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:"
@@ -41,7 +45,9 @@ EXTRA_MEMBERS: dict[str, Any] = {
         {
             "Name": "gpu-variant",
             "Description": "Same model on a GPU image",
-            "Containers": [{"Image": "257758044811.dkr.ecr.us-east-2.amazonaws.com/sagemaker-xgboost:1.0-1-gpu"}],
+            "Containers": [
+                {"Image": "257758044811.dkr.ecr.us-east-2.amazonaws.com/sagemaker-xgboost:1.0-1-gpu"}
+            ],
             "SupportedTransformInstanceTypes": ["ml.p3.2xlarge"],
             "SupportedRealtimeInferenceInstanceTypes": ["ml.g4dn.xlarge"],
             "SupportedContentTypes": ["text/csv"],
@@ -50,7 +56,9 @@ EXTRA_MEMBERS: dict[str, Any] = {
     ],
     "ModelLifeCycle": {"Stage": "Development", "StageStatus": "InProgress", "StageDescription": "first cut"},
     "SourceUri": "s3://registro-fixtures/models/source.tar.gz",
-    "SecurityConfig": {"KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+    "SecurityConfig": {
+        "KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    },
     "ValidationSpecification": {
         "ValidationRole": "arn:aws:iam::123456789012:role/registro-validation",
         "ValidationProfiles": [
@@ -59,7 +67,10 @@ EXTRA_MEMBERS: dict[str, Any] = {
                 "TransformJobDefinition": {
                     "TransformInput": {
                         "DataSource": {
-                            "S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://registro-fixtures/validation/"}
+                            "S3DataSource": {
+                                "S3DataType": "S3Prefix",
+                                "S3Uri": "s3://registro-fixtures/validation/",
+                            }
                         },
                         "ContentType": "text/csv",
                     },
@@ -118,9 +129,9 @@ def versions(sm: Any, group: str) -> list[int]:
 
 
 def create_version(sm: Any, group: str, **kwargs: Any) -> str:
-    arn: str = sm.create_model_package(ModelPackageGroupName=group, InferenceSpecification=INFERENCE, **kwargs)[
-        "ModelPackageArn"
-    ]
+    arn: str = sm.create_model_package(
+        ModelPackageGroupName=group, InferenceSpecification=INFERENCE, **kwargs
+    )["ModelPackageArn"]
     return arn
 
 
@@ -157,7 +168,9 @@ def other_caller(sm: Any) -> Any:
 # ------------------------------------------------------------------------------- create: versions (3.3)
 
 
-def test_create_model_package_numbers_versions_from_one_per_group(sm: Any, group: str, group_name: str) -> None:
+def test_create_model_package_numbers_versions_from_one_per_group(
+    sm: Any, group: str, group_name: str
+) -> None:
     arns = [create_version(sm, group) for _ in range(3)]
     assert arns == [version_arn(group, n) for n in (1, 2, 3)]
     other = "G-" + uuid.uuid4().hex[:12]
@@ -170,6 +183,14 @@ def test_create_model_package_accepts_the_group_arn(sm: Any, group: str) -> None
     arn = create_version(sm, group_arn(group))
     assert arn == version_arn(group, 1)
     assert describe(sm, arn)["ModelPackageGroupName"] == group
+
+
+def test_create_model_package_in_a_group_arn_of_another_region_finds_no_group(sm: Any, group: str) -> None:
+    elsewhere = group_arn(group).replace(f":{REGION}:", ":eu-west-1:")
+    with pytest.raises(ClientError) as exc:
+        create_version(sm, elsewhere)
+    assert error(exc) == ("ValidationException", f"ModelPackageGroup {elsewhere} does not exist.")
+    assert versions(sm, group) == []
 
 
 def test_create_model_package_version_defaults_to_pending_manual_approval(sm: Any, group: str) -> None:
@@ -194,8 +215,15 @@ def test_create_model_package_stores_every_given_member_as_given(sm: Any, group:
 def test_create_model_package_leaves_absent_members_absent(sm: Any, group: str) -> None:
     described = describe(sm, create_version(sm, group))
     for member in (
-        "ModelPackageRegistrationType", "ApprovalDescription", "ModelCard", "ModelLifeCycle",
-        "CustomerMetadataProperties", "ModelMetrics", "SourceUri", "SkipModelValidation", "Tags",
+        "ModelPackageRegistrationType",
+        "ApprovalDescription",
+        "ModelCard",
+        "ModelLifeCycle",
+        "CustomerMetadataProperties",
+        "ModelMetrics",
+        "SourceUri",
+        "SkipModelValidation",
+        "Tags",
     ):
         assert member not in described, member
 
@@ -248,8 +276,10 @@ def test_create_model_package_with_both_names_is_refused(sm: Any, group: str) ->
         sm.create_model_package(**unversioned(name), ModelPackageGroupName=group)
     assert error(exc) == (
         "ValidationException",
-        "Both ModelPackageName and ModelPackageGroupName are provided in the input. "
-        "Cannot determine which one to use.",
+        (
+            "Both ModelPackageName and ModelPackageGroupName are provided in the input. "
+            "Cannot determine which one to use."
+        ),
     )
     assert versions(sm, group) == []
     assert_missing(sm, name, package_arn(name))
@@ -270,6 +300,25 @@ def test_rejected_creates_consume_no_version_number(sm: Any, sm_raw: Any, group:
         sm_raw.create_model_package(ModelPackageGroupName=group, ModelApprovalStatus="Approve")
     assert error(exc)[0] == "ValidationException"
     assert create_version(sm, group) == version_arn(group, 1)
+
+
+def test_create_model_package_past_the_largest_version_is_refused(sm: Any, server: Any, group: str) -> None:
+    store = Store(server.settings.resolved_database_url)
+    try:
+        with store.write() as conn:
+            conn.execute(
+                sql_update(tables.groups)
+                .where(tables.groups.c.arn == group_arn(group))
+                .values(next_version=999_999_999)
+            )
+    finally:
+        store.dispose()
+    assert create_version(sm, group) == version_arn(group, 999_999_999)
+    with pytest.raises(ClientError) as exc:
+        create_version(sm, group)
+    code, message = error(exc)
+    assert code == "ResourceLimitExceeded" and group_arn(group) in message and "999999999" in message
+    assert versions(sm, group) == [999_999_999]
 
 
 # ------------------------------------------------------------------------------------ ClientToken (3.3)
@@ -293,6 +342,22 @@ def test_client_token_with_other_input_is_a_conflict(sm: Any, group: str) -> Non
     assert versions(sm, group) == [1]
     assert describe(sm, arn)["ModelPackageDescription"] == "one"
     assert create_version(sm, group) == version_arn(group, 2)
+
+
+def test_client_token_is_scoped_to_the_account_not_the_group(sm: Any, group: str) -> None:
+    token = str(uuid.uuid4())
+    create_version(sm, group, ClientToken=token)
+    other = "G-" + uuid.uuid4().hex[:12]
+    sm.create_model_package_group(ModelPackageGroupName=other)
+    with pytest.raises(ClientError) as exc:
+        create_version(sm, other, ClientToken=token)
+    assert error(exc) == ("ConflictException", f"ClientToken {token} was already used with different input.")
+    assert versions(sm, other) == []
+    name = unique_name()
+    with pytest.raises(ClientError) as exc:
+        sm.create_model_package(**unversioned(name), ClientToken=token)
+    assert error(exc)[0] == "ConflictException"
+    assert_missing(sm, name, package_arn(name))
 
 
 def test_client_token_of_a_rejected_create_is_not_consumed(sm: Any, group: str) -> None:
@@ -370,7 +435,9 @@ def test_create_unversioned_model_package_needs_an_inference_or_algorithm_specif
     assert describe(sm, name)["SourceAlgorithmSpecification"] == algorithm
 
 
-@pytest.mark.parametrize("member", ["SupportedTransformInstanceTypes", "SupportedRealtimeInferenceInstanceTypes"])
+@pytest.mark.parametrize(
+    "member", ["SupportedTransformInstanceTypes", "SupportedRealtimeInferenceInstanceTypes"]
+)
 def test_create_unversioned_model_package_needs_both_instance_type_lists(sm: Any, member: str) -> None:
     name = unique_name()
     kwargs = unversioned(name)
@@ -390,8 +457,10 @@ def test_create_unversioned_model_package_refuses_container_environment(sm: Any,
         sm.create_model_package(**kwargs)
     assert error(exc) == (
         "ValidationException",
-        "1 validation errors detected:Environment variable map cannot be specified "
-        "when using non-versioned ModelPackages",
+        (
+            "1 validation errors detected:Environment variable map cannot be specified "
+            "when using non-versioned ModelPackages"
+        ),
     )
     assert_missing(sm, name, package_arn(name))
     # A version may carry one.
@@ -443,6 +512,16 @@ def test_describe_missing_package_names_its_full_arn(sm: Any, group: str) -> Non
 def test_describe_group_name_alone_is_not_a_version(sm: Any, group: str) -> None:
     create_version(sm, group)
     assert_missing(sm, group, package_arn(group))
+
+
+def test_describe_names_are_case_sensitive(sm: Any, group: str) -> None:
+    create_version(sm, group)
+    assert_missing(sm, f"{group.lower()}/1", version_arn(group.lower(), 1))
+    name = unique_name()
+    sm.create_model_package(**unversioned(name))
+    upper = name.upper()
+    assert_missing(sm, upper, package_arn(upper))
+    assert sm.create_model_package(**unversioned(upper))["ModelPackageArn"] == package_arn(upper)
 
 
 def test_describe_arn_of_another_region_does_not_exist(sm: Any, group: str) -> None:
@@ -501,7 +580,9 @@ def test_list_unversioned_summary_has_a_name_and_no_group_version_or_approval(sm
 def test_list_without_group_lists_only_unversioned_packages(sm: Any, group: str) -> None:
     create_version(sm, group)
     assert sm.list_model_packages(NameContains=group)["ModelPackageSummaryList"] == []
-    versioned = sm.list_model_packages(NameContains=group, ModelPackageType="Versioned")["ModelPackageSummaryList"]
+    versioned = sm.list_model_packages(NameContains=group, ModelPackageType="Versioned")[
+        "ModelPackageSummaryList"
+    ]
     assert [s["ModelPackageArn"] for s in versioned] == [version_arn(group, 1)]
 
 
@@ -537,14 +618,23 @@ def refused_update(sm: Any, arn: str, **kwargs: Any) -> str:
 
 def test_update_model_package_allows_any_approval_transition(sm: Any, group: str) -> None:
     arn = create_version(sm, group)
-    for status in ("Approved", "Rejected", "PendingManualApproval", "Approved", "PendingManualApproval", "Rejected"):
+    for status in (
+        "Approved",
+        "Rejected",
+        "PendingManualApproval",
+        "Approved",
+        "PendingManualApproval",
+        "Rejected",
+    ):
         update(sm, arn, ModelApprovalStatus=status, ApprovalDescription=f"now {status}")
         described = describe(sm, arn)
         assert described["ModelApprovalStatus"] == status
         assert described["ApprovalDescription"] == f"now {status}"
 
 
-def test_update_model_package_keeps_approval_description_when_only_the_status_changes(sm: Any, group: str) -> None:
+def test_update_model_package_keeps_approval_description_when_only_the_status_changes(
+    sm: Any, group: str
+) -> None:
     arn = create_version(sm, group)
     comment = "Looks good.\nRMSE below the bar."
     update(sm, arn, ModelApprovalStatus="Approved", ApprovalDescription=comment)
@@ -623,10 +713,15 @@ def test_update_model_package_appends_additional_inference_specifications(sm: An
         {"Name": "cpu-small", "Containers": [{"Image": "example.com/small:1"}]},
     ]
     update(sm, arn, AdditionalInferenceSpecificationsToAdd=added)
-    assert describe(sm, arn)["AdditionalInferenceSpecifications"] == kwargs["AdditionalInferenceSpecifications"] + added
+    assert (
+        describe(sm, arn)["AdditionalInferenceSpecifications"]
+        == kwargs["AdditionalInferenceSpecifications"] + added
+    )
 
 
-def test_update_model_package_refuses_more_than_fifteen_additional_specifications(sm: Any, group: str) -> None:
+def test_update_model_package_refuses_more_than_fifteen_additional_specifications(
+    sm: Any, group: str
+) -> None:
     arn = sm.create_model_package(**full_version(group))["ModelPackageArn"]
     added = [{"Name": f"spec-{i}", "Containers": [{"Image": "example.com/x:1"}]} for i in range(15)]
     message = refused_update(sm, arn, AdditionalInferenceSpecificationsToAdd=added)
@@ -652,7 +747,9 @@ def test_create_model_package_refuses_duplicate_additional_specification_names(s
     assert versions(sm, group) == []
 
 
-def test_update_model_package_replaces_inference_specification_source_uri_and_lifecycle(sm: Any, group: str) -> None:
+def test_update_model_package_replaces_inference_specification_source_uri_and_lifecycle(
+    sm: Any, group: str
+) -> None:
     arn = sm.create_model_package(**full_version(group))["ModelPackageArn"]
     spec = {"Containers": [{"Image": "example.com/new:2"}], "SupportedContentTypes": ["application/json"]}
     lifecycle = {"Stage": "Production", "StageStatus": "Approved"}
@@ -663,14 +760,25 @@ def test_update_model_package_replaces_inference_specification_source_uri_and_li
     assert described["ModelLifeCycle"] == lifecycle  # replaced whole: the old StageDescription is gone
 
 
+def test_update_model_package_replaces_the_registration_type(sm: Any, group: str) -> None:
+    arn = create_version(sm, group, ModelPackageRegistrationType="Logged")
+    update(sm, arn, ModelPackageRegistrationType="Registered")
+    assert describe(sm, arn)["ModelPackageRegistrationType"] == "Registered"
+
+
 def test_update_model_package_moves_last_modified_only_when_a_value_changes(sm: Any, group: str) -> None:
     other = other_caller(sm)
     arn = create_version(sm, group, ModelApprovalStatus="Approved", CustomerMetadataProperties={"a": "1"})
     created = describe(sm, arn)
     wait_past(created["CreationTime"])
     # Values already stored, keys already absent: nothing changes, so nothing moves.
-    update(other, arn, ModelApprovalStatus="Approved", CustomerMetadataProperties={"a": "1"},
-           CustomerMetadataPropertiesToRemove=["absent"])
+    update(
+        other,
+        arn,
+        ModelApprovalStatus="Approved",
+        CustomerMetadataProperties={"a": "1"},
+        CustomerMetadataPropertiesToRemove=["absent"],
+    )
     assert describe(sm, arn) == created
     update(other, arn, ModelApprovalStatus="Rejected")
     changed = describe(sm, arn)
@@ -717,7 +825,9 @@ def test_update_client_token_replays_and_conflicts(sm: Any, group: str) -> None:
     assert describe(sm, arn)["ModelApprovalStatus"] == "Rejected"
     before = describe(sm, arn)
     with pytest.raises(ClientError) as exc:
-        sm.update_model_package(ModelPackageArn=arn, ModelApprovalStatus="PendingManualApproval", ClientToken=token)
+        sm.update_model_package(
+            ModelPackageArn=arn, ModelApprovalStatus="PendingManualApproval", ClientToken=token
+        )
     assert error(exc)[0] == "ConflictException"
     assert describe(sm, arn) == before
 
@@ -817,7 +927,9 @@ def test_batch_describe_returns_summaries_keyed_by_arn(sm: Any, group: str) -> N
     assert summaries[second]["ModelPackageVersion"] == 2
 
 
-def test_batch_describe_reports_missing_and_unversioned_packages_in_the_error_map(sm: Any, group: str) -> None:
+def test_batch_describe_reports_missing_and_unversioned_packages_in_the_error_map(
+    sm: Any, group: str
+) -> None:
     found = create_version(sm, group)
     missing = version_arn(group, 9)
     name = unique_name()
@@ -825,7 +937,10 @@ def test_batch_describe_reports_missing_and_unversioned_packages_in_the_error_ma
     answer = sm.batch_describe_model_package(ModelPackageArnList=[missing, found, alone])
     assert set(answer["ModelPackageSummaries"]) == {found}
     assert answer["BatchDescribeModelPackageErrorMap"] == {
-        missing: {"ErrorCode": "ValidationException", "ErrorResponse": f"ModelPackage {missing} does not exist."},
+        missing: {
+            "ErrorCode": "ValidationException",
+            "ErrorResponse": f"ModelPackage {missing} does not exist.",
+        },
         alone: {
             "ErrorCode": "ValidationException",
             "ErrorResponse": f"ModelPackage {alone} is not a versioned model package.",
@@ -840,18 +955,35 @@ def test_batch_describe_answers_duplicates_once_and_always_sends_both_maps(sm: A
     def keep_body(http_response: Any, **_: Any) -> None:
         raw["body"] = json.loads(http_response.content)
 
+    missing = version_arn(group, 2)
     sm.meta.events.register("after-call.sagemaker.BatchDescribeModelPackage", keep_body)
     try:
-        answer = sm.batch_describe_model_package(ModelPackageArnList=[arn, arn, arn])
+        sm.batch_describe_model_package(ModelPackageArnList=[arn, arn, arn])
+        only_found = raw["body"]
+        sm.batch_describe_model_package(ModelPackageArnList=[missing, missing])
+        only_missing = raw["body"]
     finally:
         sm.meta.events.unregister("after-call.sagemaker.BatchDescribeModelPackage", keep_body)
-    assert list(answer["ModelPackageSummaries"]) == [arn]
-    assert answer["BatchDescribeModelPackageErrorMap"] == {}
-    assert raw["body"]["BatchDescribeModelPackageErrorMap"] == {}
-    missing = version_arn(group, 2)
-    only_missing = sm.batch_describe_model_package(ModelPackageArnList=[missing, missing])
+    # Read from the wire: botocore would turn an absent map into an absent key, not `{}`.
+    assert list(only_found["ModelPackageSummaries"]) == [arn]
+    assert only_found["BatchDescribeModelPackageErrorMap"] == {}
     assert only_missing["ModelPackageSummaries"] == {}
     assert list(only_missing["BatchDescribeModelPackageErrorMap"]) == [missing]
+
+
+def test_batch_describe_takes_one_to_one_hundred_arns(sm_raw: Any, group: str) -> None:
+    arn = create_version(sm_raw, group)
+    many = [arn] + [version_arn(group, n) for n in range(2, 102)]
+    with pytest.raises(ClientError) as exc:
+        sm_raw.batch_describe_model_package(ModelPackageArnList=many)
+    code, message = error(exc)
+    assert code == "ValidationException" and "modelPackageArnList" in message and "100" in message
+    with pytest.raises(ClientError) as exc:
+        sm_raw.batch_describe_model_package(ModelPackageArnList=[])
+    assert error(exc)[0] == "ValidationException"
+    answer = sm_raw.batch_describe_model_package(ModelPackageArnList=many[:100])
+    assert list(answer["ModelPackageSummaries"]) == [arn]
+    assert len(answer["BatchDescribeModelPackageErrorMap"]) == 99
 
 
 def test_batch_describe_refuses_an_item_that_is_not_a_package_arn(sm: Any, group: str) -> None:

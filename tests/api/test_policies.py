@@ -43,9 +43,13 @@ def get_policy(sm: Any, group: str) -> str:
 
 
 def test_put_model_package_group_policy_returns_the_group_arn(sm: Any, group: str) -> None:
-    response = sm.put_model_package_group_policy(ModelPackageGroupName=group, ResourcePolicy=json.dumps(ALLOW_DESCRIBE))
+    response = sm.put_model_package_group_policy(
+        ModelPackageGroupName=group, ResourcePolicy=json.dumps(ALLOW_DESCRIBE)
+    )
 
-    assert {k: v for k, v in response.items() if k != "ResponseMetadata"} == {"ModelPackageGroupArn": group_arn(group)}
+    assert {k: v for k, v in response.items() if k != "ResponseMetadata"} == {
+        "ModelPackageGroupArn": group_arn(group)
+    }
 
 
 def test_get_model_package_group_policy_returns_the_policy_as_put(sm: Any, group: str) -> None:
@@ -147,10 +151,16 @@ def test_delete_policy_of_a_group_without_one_is_refused(sm: Any, group: str) ->
 @pytest.mark.parametrize(
     "call",
     [
-        pytest.param(lambda sm, g: sm.put_model_package_group_policy(ModelPackageGroupName=g, ResourcePolicy=MULTI_LINE),
-                     id="put"),
+        pytest.param(
+            lambda sm, g: sm.put_model_package_group_policy(
+                ModelPackageGroupName=g, ResourcePolicy=MULTI_LINE
+            ),
+            id="put",
+        ),
         pytest.param(lambda sm, g: sm.get_model_package_group_policy(ModelPackageGroupName=g), id="get"),
-        pytest.param(lambda sm, g: sm.delete_model_package_group_policy(ModelPackageGroupName=g), id="delete"),
+        pytest.param(
+            lambda sm, g: sm.delete_model_package_group_policy(ModelPackageGroupName=g), id="delete"
+        ),
     ],
 )
 def test_policy_operations_on_a_missing_group_cannot_find_it(sm: Any, group_name: str, call: Any) -> None:
@@ -183,10 +193,16 @@ def test_policy_operations_take_a_group_name_not_an_arn(sm: Any, group: str) -> 
         pytest.param('"Statement"', "JSON object with a Statement", id="string"),
         pytest.param('{"Version": "2012-10-17"}', "JSON object with a Statement", id="no-statement"),
         pytest.param('{"Statement": [{"Effect": "Permit"}]}', "Effect is Allow or Deny", id="bad-effect"),
-        pytest.param('{"Statement": [{"Effect": "allow"}]}', "Effect is Allow or Deny", id="lower-case-effect"),
+        pytest.param(
+            '{"Statement": [{"Effect": "allow"}]}', "Effect is Allow or Deny", id="lower-case-effect"
+        ),
         pytest.param('{"Statement": [{"Action": "sagemaker:*"}]}', "Effect is Allow or Deny", id="no-effect"),
-        pytest.param('{"Statement": {"Effect": "Permit"}}', "Effect is Allow or Deny", id="bad-effect-object"),
-        pytest.param('{"Statement": [{"Effect": "Allow"}, "Deny"]}', "Effect is Allow or Deny", id="not-object"),
+        pytest.param(
+            '{"Statement": {"Effect": "Permit"}}', "Effect is Allow or Deny", id="bad-effect-object"
+        ),
+        pytest.param(
+            '{"Statement": [{"Effect": "Allow"}, "Deny"]}', "Effect is Allow or Deny", id="not-object"
+        ),
         pytest.param('{"Statement": "Allow"}', "Effect is Allow or Deny", id="statement-string"),
     ],
 )
@@ -204,7 +220,9 @@ def test_invalid_policy_is_refused_and_keeps_the_earlier_one(
     assert get_policy(sm, group) == MULTI_LINE
 
 
-def test_empty_policy_fails_shape_validation_and_keeps_the_earlier_one(sm: Any, sm_raw: Any, group: str) -> None:
+def test_empty_policy_fails_shape_validation_and_keeps_the_earlier_one(
+    sm: Any, sm_raw: Any, group: str
+) -> None:
     sm.put_model_package_group_policy(ModelPackageGroupName=group, ResourcePolicy=MULTI_LINE)
 
     with pytest.raises(ClientError) as exc:
@@ -212,8 +230,10 @@ def test_empty_policy_fails_shape_validation_and_keeps_the_earlier_one(sm: Any, 
 
     assert error(exc) == (
         "ValidationException",
-        "1 validation error detected: Value '' at 'resourcePolicy' failed to satisfy constraint: "
-        "Member must have length greater than or equal to 1",
+        (
+            "1 validation error detected: Value '' at 'resourcePolicy' failed to satisfy constraint: "
+            "Member must have length greater than or equal to 1"
+        ),
     )
     assert get_policy(sm, group) == MULTI_LINE
 

@@ -87,7 +87,10 @@ def test_tag_keys_are_case_sensitive(sm: Any, resource: str) -> None:
 
     sm.add_tags(ResourceArn=resource, Tags=tags(Team="upper"))
 
-    assert sorted((t["Key"], t["Value"]) for t in listed(sm, resource)) == [("Team", "upper"), ("team", "lower")]
+    assert sorted((t["Key"], t["Value"]) for t in listed(sm, resource)) == [
+        ("Team", "upper"),
+        ("team", "lower"),
+    ]
 
 
 def test_list_tags_is_sorted_by_key_in_one_page(sm: Any, resource: str) -> None:
@@ -167,7 +170,9 @@ def test_a_fifty_first_tag_is_refused_and_changes_nothing(sm: Any, resource: str
     before = listed(sm, resource)
 
     with pytest.raises(ClientError) as exc:
-        sm.add_tags(ResourceArn=resource, Tags=[{"Key": "k00", "Value": "changed"}, *tags(new1="x", new2="y")])
+        sm.add_tags(
+            ResourceArn=resource, Tags=[{"Key": "k00", "Value": "changed"}, *tags(new1="x", new2="y")]
+        )
 
     code, message = error(exc)
     assert code == "ValidationException"
@@ -175,7 +180,9 @@ def test_a_fifty_first_tag_is_refused_and_changes_nothing(sm: Any, resource: str
     assert listed(sm, resource) == before
 
 
-def test_more_than_fifty_tags_in_one_request_fail_shape_validation(sm_raw: Any, sm: Any, resource: str) -> None:
+def test_more_than_fifty_tags_in_one_request_fail_shape_validation(
+    sm_raw: Any, sm: Any, resource: str
+) -> None:
     with pytest.raises(ClientError) as exc:
         sm_raw.add_tags(ResourceArn=resource, Tags=[{"Key": f"k{n:02d}", "Value": "v"} for n in range(51)])
 
@@ -185,7 +192,9 @@ def test_more_than_fifty_tags_in_one_request_fail_shape_validation(sm_raw: Any, 
     assert listed(sm, resource) == []
 
 
-def test_create_group_with_more_than_fifty_tags_is_refused_and_creates_nothing(sm_raw: Any, group_name: str) -> None:
+def test_create_group_with_more_than_fifty_tags_is_refused_and_creates_nothing(
+    sm_raw: Any, group_name: str
+) -> None:
     with pytest.raises(ClientError) as exc:
         sm_raw.create_model_package_group(
             ModelPackageGroupName=group_name, Tags=[{"Key": f"k{n:02d}", "Value": "v"} for n in range(51)]
@@ -326,7 +335,9 @@ def test_tag_arns_are_case_sensitive(sm: Any, group: str) -> None:
 # --- tags go with their resource ------------------------------------------------------------------
 
 
-def test_deleting_a_group_removes_its_tags_so_a_recreated_group_starts_without_them(sm: Any, group: str) -> None:
+def test_deleting_a_group_removes_its_tags_so_a_recreated_group_starts_without_them(
+    sm: Any, group: str
+) -> None:
     sm.add_tags(ResourceArn=group_arn(group), Tags=tags(team="marine", stage="dev"))
     sm.delete_model_package_group(ModelPackageGroupName=group)
 

@@ -12,16 +12,16 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from importlib.resources import files
+from conftest import client, new_database
 from sqlalchemy import create_engine, inspect, text
 
-from conftest import client, new_database
 from registro.settings import SETTINGS
 from registro.store import tables
 
@@ -38,7 +38,13 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 def run(args: list[str], cwd: Path, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*REGISTRO, *args], cwd=cwd, env=dict(env or clean_env()), capture_output=True, text=True, timeout=120
+        [*REGISTRO, *args],
+        check=False,
+        cwd=cwd,
+        env=dict(env or clean_env()),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -66,7 +72,10 @@ def serving(args: list[str], cwd: Path, env: Mapping[str, str] | None = None) ->
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [*REGISTRO, "serve", "--port", str(port), *args],
-            cwd=cwd, env=dict(env or clean_env()), stdout=out, stderr=subprocess.STDOUT,
+            cwd=cwd,
+            env=dict(env or clean_env()),
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     server = ServeProcess(proc, f"http://127.0.0.1:{port}", log)
     try:
@@ -178,7 +187,9 @@ def test_serve_help_lists_every_setting_with_its_env_var(tmp_path: Path) -> None
     for setting in SETTINGS:
         assert setting.flag in blocks, f"{setting.flag} missing from `registro serve --help`:\n{shown.stdout}"
         assert setting.env in blocks[setting.flag], f"{setting.flag}'s help does not name {setting.env}"
-        assert repr(setting.default) in blocks[setting.flag], f"{setting.flag}'s help does not give its default"
+        assert repr(setting.default) in blocks[setting.flag], (
+            f"{setting.flag}'s help does not give its default"
+        )
 
 
 def test_serve_takes_its_database_from_registro_database_url(tmp_path: Path) -> None:

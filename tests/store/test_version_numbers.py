@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-
 from conftest import RunningServer, client, new_database
+from sqlalchemy import create_engine, text
 
 CLIENTS = 16
 CREATES_PER_CLIENT = 10
 PAGE = 7  # small, so listing every version takes many pages
 STARTUP_DEADLINE_S = 60
+REGISTRO = [sys.executable, "-m", "registro.cli"]
 
 
 def create_versions_at_once(urls: list[str], group: str) -> list[str]:
@@ -115,8 +115,11 @@ def spawn_serve(database_url: str, workdir: Path, name: str) -> ServeProcess:
     log = workdir / f"{name}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "registro.cli", "serve", "--port", str(port), "--database-url", database_url],
-            cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [*REGISTRO, "serve", "--port", str(port), "--database-url", database_url],
+            cwd=workdir,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     return ServeProcess(proc, f"http://127.0.0.1:{port}", log)
 
@@ -207,7 +210,9 @@ def test_a_next_token_from_one_postgresql_replica_pages_on_the_other(pg_replicas
     b.close()
 
 
-def test_clients_of_two_servers_sharing_postgresql_get_versions_one_to_n(pg_replicas: list[ServeProcess]) -> None:
+def test_clients_of_two_servers_sharing_postgresql_get_versions_one_to_n(
+    pg_replicas: list[ServeProcess],
+) -> None:
     a, b = client(pg_replicas[0].url), client(pg_replicas[1].url)
     a.create_model_package_group(ModelPackageGroupName="g-two-replicas")
     created = create_versions_at_once([s.url for s in pg_replicas], "g-two-replicas")
