@@ -8,7 +8,7 @@ from registro import store
 from registro.events.kinds import EventKind
 from registro.registry import activity, arns, errors, paging, tags
 from registro.registry.context import Context, Request, Result
-from registro.registry.documents import dump, load, ms, tag_list
+from registro.registry.documents import dump, load, tag_list
 from registro.store.groups import Duplicate
 
 
@@ -55,33 +55,16 @@ def describe_model_package_group(ctx: Context, request: Request) -> Result:
 
 def list_model_package_groups(ctx: Context, request: Request) -> Result:
     """ListModelPackageGroups. CrossAccount lists nothing until resource policies are enforced."""
-    query = {
-        k: request.get(k)
-        for k in ("CreationTimeAfter", "CreationTimeBefore", "NameContains", "SortBy", "SortOrder")
-    }
-    limit = request.get("MaxResults", paging.DEFAULT_MAX_RESULTS)
-    sort_by_name = request.get("SortBy", "CreationTime") == "Name"
-    after = paging.decode(ctx.token_key, "ListModelPackageGroups", query, request.get("NextToken"))
+    asked, query = paging.window(ctx, "ListModelPackageGroups", request)
     if request.get("CrossAccountFilterOption") == "CrossAccount":
         return {"ModelPackageGroupSummaryList": []}
     with ctx.store.read() as conn:
-        rows = store.groups.listing(
-            conn,
-            account=ctx.account,
-            name_contains=request.get("NameContains"),
-            created_after=ms(request.get("CreationTimeAfter")),
-            created_before=ms(request.get("CreationTimeBefore")),
-            sort_by_name=sort_by_name,
-            descending=request.get("SortOrder") == "Descending",
-            after=after,
-            limit=limit + 1,
-        )
-    result: Result = {"ModelPackageGroupSummaryList": [load(r.document) for r in rows[:limit]]}
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        position = [last.name if sort_by_name else last.created_at, last.id]
-        result["NextToken"] = paging.encode(ctx.token_key, "ListModelPackageGroups", query, position)
-    return result
+        rows = store.groups.listing(conn, ctx.account, asked)
+    page, token = paging.cut(
+        ctx, "ListModelPackageGroups", query, asked, rows,
+        lambda last: [last.name if asked.sort_by_name else last.created_at, last.id],
+    )
+    return {"ModelPackageGroupSummaryList": [load(r.document) for r in page], "NextToken": token}
 
 
 def delete_model_package_group(ctx: Context, request: Request) -> Result:

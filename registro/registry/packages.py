@@ -15,7 +15,7 @@ from registro import store
 from registro.events.kinds import EventKind, update_kind
 from registro.registry import activity, arns, cards, errors, groups, paging, tags
 from registro.registry.context import Context, Request, Result
-from registro.registry.documents import dump, load, ms, request_hash
+from registro.registry.documents import dump, load, request_hash
 from registro.store.groups import Duplicate
 
 MAX_VERSION = 999_999_999  # the largest version the ModelPackageArn pattern allows
@@ -219,16 +219,8 @@ def describe_model_package(ctx: Context, request: Request) -> Result:
 
 def list_model_packages(ctx: Context, request: Request) -> Result:
     """ListModelPackages: a group's versions, or the account's packages of the asked type."""
-    query = {
-        k: request.get(k)
-        for k in (
-            "CreationTimeAfter", "CreationTimeBefore", "NameContains", "ModelApprovalStatus",
-            "ModelPackageGroupName", "ModelPackageType", "SortBy", "SortOrder",
-        )
-    }
-    limit = request.get("MaxResults", paging.DEFAULT_MAX_RESULTS)
-    sort_by_name = request.get("SortBy", "CreationTime") == "Name"
-    after = paging.decode(ctx.token_key, "ListModelPackages", query, request.get("NextToken"))
+    extra = ("ModelApprovalStatus", "ModelPackageGroupName", "ModelPackageType")
+    asked, query = paging.window(ctx, "ListModelPackages", request, extra)
     group_ref = request.get("ModelPackageGroupName")
     kind = request.get("ModelPackageType", "Versioned" if group_ref else "Unversioned")
     with ctx.store.read() as conn:
@@ -237,24 +229,17 @@ def list_model_packages(ctx: Context, request: Request) -> Result:
             return {"ModelPackageSummaryList": []}
         rows = store.packages.listing(
             conn,
-            account=ctx.account,
+            ctx.account,
+            asked,
             group_id=group_id,
             versioned={"Versioned": True, "Unversioned": False}.get(kind),
-            name_contains=request.get("NameContains"),
             approval=request.get("ModelApprovalStatus"),
-            created_after=ms(request.get("CreationTimeAfter")),
-            created_before=ms(request.get("CreationTimeBefore")),
-            sort_by_name=sort_by_name,
-            descending=request.get("SortOrder") == "Descending",
-            after=after,
-            limit=limit + 1,
         )
-    result: Result = {"ModelPackageSummaryList": [_summary(r.document) for r in rows[:limit]]}
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        position = [last.name, last.version or 0, last.id] if sort_by_name else [last.created_at, last.id]
-        result["NextToken"] = paging.encode(ctx.token_key, "ListModelPackages", query, position)
-    return result
+    page, token = paging.cut(
+        ctx, "ListModelPackages", query, asked, rows,
+        lambda last: [last.name, last.version or 0, last.id] if asked.sort_by_name else [last.created_at, last.id],
+    )
+    return {"ModelPackageSummaryList": [_summary(r.document) for r in page], "NextToken": token}
 
 
 def _summary(text: str) -> dict[str, Any]:
@@ -265,18 +250,24 @@ def _summary(text: str) -> dict[str, Any]:
     return document
 
 
+def _for_writing(ctx: Context, conn: Connection, arn: str) -> Any:
+    """The package row about to change, else the contract's ValidationException. A version's
+    writers queue behind its group's row lock (PostgreSQL), as creates do."""
+    row = store.packages.by_arn(conn, arn)
+    if row is None:
+        raise errors.package_not_found(arn)
+    if row.version is not None:
+        store.groups.by_arn(conn, arns.group_arn(ctx, row.name), lock=True)
+    return row
+
+
 def update_model_package(ctx: Context, request: Request) -> Result:
     """UpdateModelPackage. Members absent from the request keep their stored value."""
     arn = request["ModelPackageArn"]
     if "ModelCard" in request and "ModelCardContent" in request["ModelCard"]:
         cards.check_content(request["ModelCard"]["ModelCardContent"])
     with ctx.store.write() as conn:
-        row = store.packages.by_arn(conn, arn)
-        if row is None:
-            raise errors.package_not_found(arn)
-        if row.version is not None:
-            # Serialize writers of one group's versions behind the group row (PostgreSQL).
-            store.groups.by_arn(conn, arns.group_arn(ctx, row.name), lock=True)
+        row = _for_writing(ctx, conn, arn)
         if _replay(conn, arn, request):
             return {"ModelPackageArn": arn}
         before = load(row.document)
@@ -382,11 +373,7 @@ def delete_model_package(ctx: Context, request: Request) -> Result:
     """DeleteModelPackage: any approval status; its tags and token memory go too."""
     arn = arns.package_ref(ctx, request["ModelPackageName"])
     with ctx.store.write() as conn:
-        row = store.packages.by_arn(conn, arn)
-        if row is None:
-            raise errors.package_not_found(arn)
-        if row.version is not None:
-            store.groups.by_arn(conn, arns.group_arn(ctx, row.name), lock=True)
+        row = _for_writing(ctx, conn, arn)
         store.packages.delete_package(conn, row.id)
         store.tags.remove(conn, arn)
         store.tokens.forget(conn, arn)

@@ -6,9 +6,18 @@ import base64
 import hashlib
 import hmac
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
+from registro.registry.context import Context, Request
+from registro.registry.documents import ms
 from registro.registry.errors import ValidationError
+from registro.store.keyset import Window
+
+Row = TypeVar("Row")
+
+# Members every List operation has; a NextToken is valid only with the same values of these (and extras).
+LIST_MEMBERS = ("CreationTimeAfter", "CreationTimeBefore", "NameContains", "SortBy", "SortOrder")
 
 DEFAULT_MAX_RESULTS = 10  # as other SageMaker List operations document (sagemaker-api.md 3.11)
 
@@ -45,3 +54,34 @@ def decode(key: bytes, operation: str, query: Any, token: str | None) -> list[An
         return list(data["p"])
     except (ValueError, KeyError, TypeError):
         raise ValidationError("Invalid NextToken.") from None
+
+
+def window(ctx: Context, operation: str, request: Request, extra: Sequence[str] = ()) -> tuple[Window, Any]:
+    """The filters, sort and page a List request asks for (one row more, to know if another page
+    follows), and the query a NextToken is tied to."""
+    query = {k: request.get(k) for k in (*LIST_MEMBERS, *extra)}
+    asked = Window(
+        name_contains=request.get("NameContains"),
+        created_after=ms(request.get("CreationTimeAfter")),
+        created_before=ms(request.get("CreationTimeBefore")),
+        sort_by_name=request.get("SortBy") == "Name",
+        descending=request.get("SortOrder") == "Descending",
+        after=decode(ctx.token_key, operation, query, request.get("NextToken")),
+        limit=request.get("MaxResults", DEFAULT_MAX_RESULTS) + 1,
+    )
+    return asked, query
+
+
+def cut(
+    ctx: Context,
+    operation: str,
+    query: Any,
+    asked: Window,
+    rows: Sequence[Row],
+    position: Callable[[Row], list[Any]],
+) -> tuple[Sequence[Row], str | None]:
+    """The page to answer, and a NextToken exactly when more rows match."""
+    size = asked.limit - 1
+    if len(rows) <= size:
+        return rows, None
+    return rows[:size], encode(ctx.token_key, operation, query, position(rows[size - 1]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, exists, insert, select, update
+from sqlalchemy import Connection, Row, Select, delete, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from registro.store import keyset
@@ -53,26 +53,12 @@ def delete_group(conn: Connection, group_id: int) -> None:
     conn.execute(delete(groups).where(groups.c.id == group_id))
 
 
-def listing(
-    conn: Connection,
-    *,
-    account: str,
-    name_contains: str | None,
-    created_after: int | None,
-    created_before: int | None,
-    sort_by_name: bool,
-    descending: bool,
-    after: Sequence[Any] | None,
-    limit: int,
-) -> Sequence[Row[Any]]:
-    query = select(groups.c.id, groups.c.name, groups.c.created_at, groups.c.document).where(
+def listing(conn: Connection, account: str, window: keyset.Window) -> Sequence[Row[Any]]:
+    query: Select[Any] = select(groups.c.id, groups.c.name, groups.c.created_at, groups.c.document).where(
         groups.c.account == account
     )
-    if name_contains:
-        query = query.where(groups.c.name.icontains(name_contains, autoescape=True))
-    if created_after is not None:
-        query = query.where(groups.c.created_at > created_after)
-    if created_before is not None:
-        query = query.where(groups.c.created_at < created_before)
-    keys = [groups.c.name if sort_by_name else groups.c.created_at, groups.c.id]
-    return conn.execute(keyset.page(query, keys, after, descending=descending, limit=limit)).all()
+    query = keyset.filtered(query, groups, window)
+    keys = [groups.c.name if window.sort_by_name else groups.c.created_at, groups.c.id]
+    return conn.execute(
+        keyset.page(query, keys, window.after, descending=window.descending, limit=window.limit)
+    ).all()

@@ -3,9 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlalchemy import ColumnElement, Select, Table, and_, or_
+
+
+@dataclass(frozen=True)
+class Window:
+    """What every List operation asks: name and creation-time filters, sort, and the page."""
+
+    name_contains: str | None
+    created_after: int | None  # epoch ms, strict
+    created_before: int | None
+    sort_by_name: bool
+    descending: bool
+    after: Sequence[Any] | None  # position of the previous page's last row
+    limit: int
+
+
+def filtered(query: Select[Any], table: Table, window: Window) -> Select[Any]:
+    """`query` narrowed by the window's name (case-insensitive substring) and creation-time filters."""
+    if window.name_contains:
+        query = query.where(table.c.name.icontains(window.name_contains, autoescape=True))
+    if window.created_after is not None:
+        query = query.where(table.c.created_at > window.created_after)
+    if window.created_before is not None:
+        query = query.where(table.c.created_at < window.created_before)
+    return query
 
 
 def page(

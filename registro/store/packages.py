@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, Select, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from registro.store import keyset
@@ -42,21 +42,17 @@ def delete_package(conn: Connection, package_id: int) -> None:
 
 def listing(
     conn: Connection,
-    *,
     account: str,
+    window: keyset.Window,
+    *,
     group_id: int | None,
     versioned: bool | None,
-    name_contains: str | None,
     approval: str | None,
-    created_after: int | None,
-    created_before: int | None,
-    sort_by_name: bool,
-    descending: bool,
-    after: Sequence[Any] | None,
-    limit: int,
 ) -> Sequence[Row[Any]]:
     """`versioned` None means both kinds. Name order: package or group name, then version."""
-    query = select(packages.c.id, packages.c.name, packages.c.version, packages.c.created_at, packages.c.document)
+    query: Select[Any] = select(
+        packages.c.id, packages.c.name, packages.c.version, packages.c.created_at, packages.c.document
+    )
     if group_id is not None:
         query = query.where(packages.c.group_id == group_id)
     else:
@@ -65,16 +61,13 @@ def listing(
             query = query.where(packages.c.version.is_not(None))
         elif versioned is False:
             query = query.where(packages.c.version.is_(None))
-    if name_contains:
-        query = query.where(packages.c.name.icontains(name_contains, autoescape=True))
     if approval is not None:
         query = query.where(packages.c.approval == approval)
-    if created_after is not None:
-        query = query.where(packages.c.created_at > created_after)
-    if created_before is not None:
-        query = query.where(packages.c.created_at < created_before)
-    if sort_by_name:
+    query = keyset.filtered(query, packages, window)
+    if window.sort_by_name:
         keys = [packages.c.name, func.coalesce(packages.c.version, 0), packages.c.id]
     else:
         keys = [packages.c.created_at, packages.c.id]
-    return conn.execute(keyset.page(query, keys, after, descending=descending, limit=limit)).all()
+    return conn.execute(
+        keyset.page(query, keys, window.after, descending=window.descending, limit=window.limit)
+    ).all()
