@@ -1,18 +1,24 @@
 """Shared fixtures: a database on each store, a real server on a free port, a boto3 client for it.
 
-database_url  sqlite (a file in tmp) | postgresql (a fresh database on 127.0.0.1:5432, dropped after)
-server        create_app under uvicorn in a thread, on a socket bound to port 0
-sm            boto3 SageMaker client for `server`, retries off so a 5xx fails the test
+database_url      sqlite (a file in tmp) | postgresql (a fresh database on 127.0.0.1:5432, dropped after)
+server            create_app under uvicorn in a thread, on a socket bound to port 0
+sm                boto3 SageMaker client for `server`, retries off so a 5xx fails the test
+registry_context  a registry Context on `server`'s database, to read what the API left behind
+spawn_server      `registro serve` as a child process (serving: the same, ready, stopped on exit)
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,23 +29,28 @@ import uvicorn
 from botocore.config import Config
 
 from registro.app import create_app
+from registro.registry.context import Context
 from registro.settings import Settings
+from registro.store import migrate
+from registro.store.engine import Store
 
 PG_ADMIN_URL = os.environ.get("REGISTRO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("REGISTRO_REQUIRE_POSTGRES") == "1"
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 FIXTURES = Path(__file__).parent / "fixtures"
+REGISTRO_CLI = [sys.executable, "-m", "registro.cli"]
+SERVE_STARTUP_DEADLINE_S = 60
 
 
 def _postgres_reachable() -> str | None:
     """None if PostgreSQL answers, else why not."""
-    try:
-        import psycopg
+    import psycopg
 
+    try:
         with psycopg.connect(PG_ADMIN_URL, connect_timeout=3):
             return None
-    except Exception as exc:  # any failure to connect means: skip (or fail when required)
+    except (psycopg.Error, OSError) as exc:
         return f"PostgreSQL at {PG_ADMIN_URL} is not reachable: {exc}"
 
 
@@ -113,6 +124,105 @@ def server(database_url: str) -> Iterator[RunningServer]:
     running = start_server(Settings(database_url=database_url, region=REGION, account_id=ACCOUNT))
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="module")
+def registry_context(server: RunningServer) -> Iterator[Context]:
+    """A registry Context on the server's own database, as registro/app.py builds one."""
+    settings = server.settings
+    store = Store(settings.resolved_database_url)
+    try:
+        yield Context(
+            store=store,
+            region=settings.region,
+            account=settings.account_id,
+            token_key=migrate.token_key(store),
+        )
+    finally:
+        store.dispose()
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 at this moment, for a child process to bind."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This environment without any REGISTRO_* variable the test run may carry, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRO_")}
+    env.update(extra)
+    return env
+
+
+@dataclass
+class ServeProcess:
+    """A `registro serve` child process, where it answers, and the file its output goes to."""
+
+    proc: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+    def wait_healthy(self) -> None:
+        """Poll GET /health until 200; fail with the server's log if it exits or the deadline passes."""
+        deadline = time.monotonic() + SERVE_STARTUP_DEADLINE_S
+        while True:
+            if self.proc.poll() is not None:
+                pytest.fail(f"registro serve exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(self.url + "/health", timeout=5) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"registro serve not healthy after {SERVE_STARTUP_DEADLINE_S}s:\n{self.log_tail()}"
+                )
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        """Terminate (kill if it lingers 15 s), then reap; a process already ended is only reaped."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.proc.wait(timeout=15)
+
+
+def spawn_server(
+    args: list[str], cwd: Path, env: Mapping[str, str] | None = None, name: str | None = None
+) -> ServeProcess:
+    """`registro serve --port <free> *args` in `cwd`, with `env` (default: clean_env()), its output in
+    `cwd/<name>.log` (default name: serve-<port>); returns at once, see ServeProcess.wait_healthy."""
+    port = free_port()
+    log = cwd / f"{name or f'serve-{port}'}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [*REGISTRO_CLI, "serve", "--port", str(port), *args],
+            cwd=cwd,
+            env=dict(env or clean_env()),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    return ServeProcess(proc, f"http://127.0.0.1:{port}", log)
+
+
+@contextmanager
+def serving(args: list[str], cwd: Path, env: Mapping[str, str] | None = None) -> Iterator[ServeProcess]:
+    """`registro serve --port <free> *args`, ready (GET /health answered 200); stopped on exit."""
+    server = spawn_server(args, cwd, env)
+    try:
+        server.wait_healthy()
+        yield server
+    finally:
+        server.stop()
 
 
 def client(url: str, **config: Any) -> Any:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import ACCOUNT, FIXTURES, RunningServer
+from conftest import ACCOUNT, FIXTURES
 
 from registro.events.kinds import EventKind
 from registro.registry.activity import package_activity
 from registro.registry.context import Context
-from registro.store import migrate
-from registro.store.engine import Store
 
 CALLER_ARN = f"arn:aws:iam::{ACCOUNT}:user/AKIDREGISTROTEST"
 INFERENCE = {
@@ -23,19 +20,6 @@ INFERENCE = {
     "SupportedRealtimeInferenceInstanceTypes": ["ml.m5.xlarge"],
 }
 CARD = (Path(FIXTURES) / "model-cards" / "full-card.json").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def ctx(server: RunningServer) -> Iterator[Context]:
-    """A registry Context on the server's own database, as app.py builds one."""
-    store = Store(server.settings.resolved_database_url)
-    yield Context(
-        store=store,
-        region=server.settings.region,
-        account=server.settings.account_id,
-        token_key=migrate.token_key(store),
-    )
-    store.dispose()
 
 
 def ms(moment: Any) -> int:
@@ -63,7 +47,7 @@ def kinds(records: list[dict[str, Any]]) -> list[str]:
     return [r["kind"] for r in records]
 
 
-def test_package_changes_are_recorded_newest_first(sm: Any, ctx: Context, group: str) -> None:
+def test_package_changes_are_recorded_newest_first(sm: Any, registry_context: Context, group: str) -> None:
     created = create(sm, group, CustomerMetadataProperties={"team": "marine"})
     arn = created["ModelPackageArn"]
     approved = update(sm, arn, ModelApprovalStatus="Approved", ApprovalDescription="RMSE below the bar")
@@ -74,7 +58,7 @@ def test_package_changes_are_recorded_newest_first(sm: Any, ctx: Context, group:
     staged = update(sm, arn, ModelLifeCycle={"Stage": "Production", "StageStatus": "Approved"})
     deleted = sm.delete_model_package(ModelPackageName=arn)
 
-    records = package_activity(ctx, arn)
+    records = package_activity(registry_context, arn)
     assert kinds(records) == [
         EventKind.PACKAGE_DELETED,
         EventKind.LIFECYCLE_CHANGED,
@@ -105,11 +89,13 @@ def test_package_changes_are_recorded_newest_first(sm: Any, ctx: Context, group:
     ]
 
 
-def test_create_is_recorded_with_the_described_document(sm: Any, ctx: Context, group: str) -> None:
+def test_create_is_recorded_with_the_described_document(
+    sm: Any, registry_context: Context, group: str
+) -> None:
     created = create(sm, group, ModelPackageDescription="first")
     arn = created["ModelPackageArn"]
     described = sm.describe_model_package(ModelPackageName=arn)
-    (record,) = package_activity(ctx, arn)
+    (record,) = package_activity(registry_context, arn)
     assert record["kind"] == EventKind.PACKAGE_CREATED
     assert record["request_id"] == request_id(created)
     assert record["at"] == ms(described["CreationTime"])
@@ -122,12 +108,12 @@ def test_create_is_recorded_with_the_described_document(sm: Any, ctx: Context, g
 
 
 def test_approval_change_records_previous_value_description_caller_and_request_id(
-    sm: Any, ctx: Context, group: str
+    sm: Any, registry_context: Context, group: str
 ) -> None:
     arn = create(sm, group)["ModelPackageArn"]
     approved = update(sm, arn, ModelApprovalStatus="Approved", ApprovalDescription="Looks good.\nShip it.")
     described = sm.describe_model_package(ModelPackageName=arn)
-    record = package_activity(ctx, arn)[0]
+    record = package_activity(registry_context, arn)[0]
     assert record["kind"] == EventKind.APPROVAL_CHANGED
     assert record["by"] == CALLER_ARN
     assert record["request_id"] == request_id(approved)
@@ -138,10 +124,12 @@ def test_approval_change_records_previous_value_description_caller_and_request_i
     assert record["detail"]["UpdatedModelPackageFields"] == ["ModelApprovalStatus", "ApprovalDescription"]
 
 
-def test_update_of_several_members_is_named_by_the_approval(sm: Any, ctx: Context, group: str) -> None:
+def test_update_of_several_members_is_named_by_the_approval(
+    sm: Any, registry_context: Context, group: str
+) -> None:
     arn = create(sm, group)["ModelPackageArn"]
     update(sm, arn, ModelApprovalStatus="Rejected", CustomerMetadataProperties={"reason": "bias"})
-    record = package_activity(ctx, arn)[0]
+    record = package_activity(registry_context, arn)[0]
     assert record["kind"] == EventKind.APPROVAL_CHANGED
     assert record["detail"]["UpdatedModelPackageFields"] == [
         "ModelApprovalStatus",
@@ -150,62 +138,68 @@ def test_update_of_several_members_is_named_by_the_approval(sm: Any, ctx: Contex
     assert record["detail"]["CustomerMetadataProperties"] == {"reason": "bias"}
 
 
-def test_card_change_records_the_new_card(sm: Any, ctx: Context, group: str) -> None:
+def test_card_change_records_the_new_card(sm: Any, registry_context: Context, group: str) -> None:
     arn = create(sm, group)["ModelPackageArn"]
     update(sm, arn, ModelCard={"ModelCardContent": CARD, "ModelCardStatus": "PendingReview"})
     update(sm, arn, ModelCard={"ModelCardStatus": "Approved"})
-    status, content = package_activity(ctx, arn)[:2]
+    status, content = package_activity(registry_context, arn)[:2]
     assert kinds([status, content]) == [EventKind.CARD_CHANGED, EventKind.CARD_CHANGED]
     assert content["detail"]["ModelCard"] == {"ModelCardContent": CARD, "ModelCardStatus": "PendingReview"}
     assert status["detail"]["ModelCard"]["ModelCardStatus"] == "Approved"
     assert status["previous"]["ModelCard"]["ModelCardStatus"] == "PendingReview"
 
 
-def test_lifecycle_change_records_previous_and_new_stage(sm: Any, ctx: Context, group: str) -> None:
+def test_lifecycle_change_records_previous_and_new_stage(
+    sm: Any, registry_context: Context, group: str
+) -> None:
     arn = create(sm, group, ModelLifeCycle={"Stage": "Development", "StageStatus": "InProgress"})[
         "ModelPackageArn"
     ]
     update(sm, arn, ModelLifeCycle={"Stage": "Staging", "StageStatus": "InProgress"})
-    record = package_activity(ctx, arn)[0]
+    record = package_activity(registry_context, arn)[0]
     assert record["kind"] == EventKind.LIFECYCLE_CHANGED
     assert record["previous"]["ModelLifeCycle"] == {"Stage": "Development", "StageStatus": "InProgress"}
     assert record["detail"]["ModelLifeCycle"] == {"Stage": "Staging", "StageStatus": "InProgress"}
 
 
-def test_delete_is_recorded_and_the_history_outlives_the_package(sm: Any, ctx: Context, group: str) -> None:
+def test_delete_is_recorded_and_the_history_outlives_the_package(
+    sm: Any, registry_context: Context, group: str
+) -> None:
     arn = create(sm, group, ModelApprovalStatus="Approved")["ModelPackageArn"]
     deleted = sm.delete_model_package(ModelPackageName=f"{group}/1")
-    records = package_activity(ctx, arn)
+    records = package_activity(registry_context, arn)
     assert kinds(records) == [EventKind.PACKAGE_DELETED, EventKind.PACKAGE_CREATED]
     assert records[0]["request_id"] == request_id(deleted)
     assert records[0]["detail"]["ModelPackageArn"] == arn
     assert records[0]["detail"]["ModelPackageStatus"] == "Deleting"
-    assert package_activity(ctx, f"{group}/1") == records
+    assert package_activity(registry_context, f"{group}/1") == records
 
 
-def test_unversioned_package_records_carry_no_group(sm: Any, ctx: Context, group_name: str) -> None:
+def test_unversioned_package_records_carry_no_group(
+    sm: Any, registry_context: Context, group_name: str
+) -> None:
     name = "pkg-" + group_name
     arn = sm.create_model_package(ModelPackageName=name, InferenceSpecification=INFERENCE)["ModelPackageArn"]
     update(sm, arn, CustomerMetadataProperties={"a": "1"})
-    records = package_activity(ctx, name)
+    records = package_activity(registry_context, name)
     assert kinds(records) == [EventKind.METADATA_CHANGED, EventKind.PACKAGE_CREATED]
     assert all(r["group_name"] is None and r["version"] is None for r in records)
 
 
-def test_no_op_update_records_nothing(sm: Any, ctx: Context, group: str) -> None:
+def test_no_op_update_records_nothing(sm: Any, registry_context: Context, group: str) -> None:
     arn = create(sm, group, ModelApprovalStatus="Approved", CustomerMetadataProperties={"a": "1"})[
         "ModelPackageArn"
     ]
-    before = package_activity(ctx, arn)
+    before = package_activity(registry_context, arn)
     update(sm, arn, ModelApprovalStatus="Approved", CustomerMetadataProperties={"a": "1"})
     update(sm, arn, CustomerMetadataPropertiesToRemove=["not-there"])
-    assert package_activity(ctx, arn) == before
+    assert package_activity(registry_context, arn) == before
     assert kinds(before) == [EventKind.PACKAGE_CREATED]
 
 
-def test_rejected_update_records_nothing(sm: Any, sm_raw: Any, ctx: Context, group: str) -> None:
+def test_rejected_update_records_nothing(sm: Any, sm_raw: Any, registry_context: Context, group: str) -> None:
     arn = create(sm, group, CustomerMetadataProperties={"a": "1"})["ModelPackageArn"]
-    before = package_activity(ctx, arn)
+    before = package_activity(registry_context, arn)
     with pytest.raises(ClientError) as exc:
         update(sm, arn, CustomerMetadataProperties={"b": "2"}, CustomerMetadataPropertiesToRemove=["b"])
     assert exc.value.response["Error"]["Code"] == "ValidationException"
@@ -215,15 +209,15 @@ def test_rejected_update_records_nothing(sm: Any, sm_raw: Any, ctx: Context, gro
     with pytest.raises(ClientError) as exc:
         update(sm_raw, arn, ModelApprovalStatus="Approve")
     assert exc.value.response["Error"]["Code"] == "ValidationException"
-    assert package_activity(ctx, arn) == before
+    assert package_activity(registry_context, arn) == before
     assert sm.describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"] == "PendingManualApproval"
 
 
-def test_detail_is_frozen_at_commit(sm: Any, ctx: Context, group: str) -> None:
+def test_detail_is_frozen_at_commit(sm: Any, registry_context: Context, group: str) -> None:
     arn = create(sm, group)["ModelPackageArn"]
     update(sm, arn, ModelApprovalStatus="Approved")
     update(sm, arn, ModelApprovalStatus="Rejected")
-    rejected, approved, _created = package_activity(ctx, arn)
+    rejected, approved, _created = package_activity(registry_context, arn)
     assert approved["detail"]["ModelApprovalStatus"] == "Approved"
     assert rejected["detail"]["ModelApprovalStatus"] == "Rejected"
     assert rejected["previous"] == {"ModelApprovalStatus": "Approved"}

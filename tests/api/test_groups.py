@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,8 +14,6 @@ from conftest import ACCOUNT, REGION, RunningServer, client, load_fixture
 
 from registro.registry.activity import group_activity
 from registro.registry.context import Context
-from registro.store import migrate
-from registro.store.engine import Store
 
 ACCESS_KEY = "AKIDREGISTROTEST"
 CALLER = f"arn:aws:iam::{ACCOUNT}:user/{ACCESS_KEY}"
@@ -395,29 +392,13 @@ def test_versions_and_listing_accept_the_group_arn(sm: Any, group: str) -> None:
 # --- the activity log ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def registry(server: RunningServer) -> Iterator[Context]:
-    """A registry Context on the server's database, as registro/app.py builds one."""
-    settings = server.settings
-    store = Store(settings.resolved_database_url)
-    try:
-        yield Context(
-            store=store,
-            region=settings.region,
-            account=settings.account_id,
-            token_key=migrate.token_key(store),
-        )
-    finally:
-        store.dispose()
-
-
 def request_id(response: dict[str, Any]) -> str:
     rid: str = response["ResponseMetadata"]["RequestId"]
     return rid
 
 
 def test_activity_log_records_group_policy_and_tag_changes_newest_first(
-    sm: Any, group_name: str, registry: Context
+    sm: Any, group_name: str, registry_context: Context
 ) -> None:
     arn = group_arn(group_name)
     policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*"}]})
@@ -441,7 +422,7 @@ def test_activity_log_records_group_policy_and_tag_changes_newest_first(
         ("model-package-group:group:delete", sm.delete_model_package_group(ModelPackageGroupName=group_name)),
     ]
 
-    records = group_activity(registry, group_name)
+    records = group_activity(registry_context, group_name)
 
     assert [(r["kind"], r["request_id"]) for r in records] == [
         (kind, request_id(response)) for kind, response in reversed(steps)
@@ -459,23 +440,25 @@ def test_activity_log_records_group_policy_and_tag_changes_newest_first(
     assert removed["detail"]["RemovedTagKeys"] == ["a"]
 
 
-def test_activity_log_ignores_add_tags_that_change_nothing(sm: Any, group: str, registry: Context) -> None:
+def test_activity_log_ignores_add_tags_that_change_nothing(
+    sm: Any, group: str, registry_context: Context
+) -> None:
     arn = group_arn(group)
     changed = sm.add_tags(ResourceArn=arn, Tags=[{"Key": "stage", "Value": "dev"}])
-    before = group_activity(registry, group)
+    before = group_activity(registry_context, group)
 
     sm.add_tags(ResourceArn=arn, Tags=[{"Key": "stage", "Value": "dev"}])
     sm.delete_tags(ResourceArn=arn, TagKeys=["not-there"])
 
-    after = group_activity(registry, group)
+    after = group_activity(registry_context, group)
     assert after == before
     assert after[0]["kind"] == "tags:tags:change" and after[0]["request_id"] == request_id(changed)
 
 
-def test_activity_log_ignores_refused_writes(sm: Any, group: str, registry: Context) -> None:
-    before = group_activity(registry, group)
+def test_activity_log_ignores_refused_writes(sm: Any, group: str, registry_context: Context) -> None:
+    before = group_activity(registry_context, group)
     sm.create_model_package(ModelPackageGroupName=group, **VERSION)
-    with_version = group_activity(registry, group)
+    with_version = group_activity(registry_context, group)
 
     with pytest.raises(ClientError):
         sm.delete_model_package_group(ModelPackageGroupName=group)
@@ -485,4 +468,4 @@ def test_activity_log_ignores_refused_writes(sm: Any, group: str, registry: Cont
         sm.add_tags(ResourceArn=group_arn(group), Tags=[{"Key": "aws:reserved", "Value": "x"}])
 
     assert len(with_version) == len(before) + 1
-    assert group_activity(registry, group) == with_version
+    assert group_activity(registry_context, group) == with_version

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import subprocess
-import sys
-import time
 import urllib.request
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Mapping
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -19,26 +13,16 @@ from typing import Any
 import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from conftest import client, new_database
+from conftest import REGISTRO_CLI, clean_env, client, new_database, serving
 from sqlalchemy import create_engine, inspect, text
 
 from registro.settings import SETTINGS
 from registro.store import tables
 
-REGISTRO = [sys.executable, "-m", "registro.cli"]
-STARTUP_DEADLINE_S = 60
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """This environment without any REGISTRO_* variable the test run may carry, plus `extra`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRO_")}
-    env.update(extra)
-    return env
-
 
 def run(args: list[str], cwd: Path, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*REGISTRO, *args],
+        [*REGISTRO_CLI, *args],
         check=False,
         cwd=cwd,
         env=dict(env or clean_env()),
@@ -46,65 +30,6 @@ def run(args: list[str], cwd: Path, env: Mapping[str, str] | None = None) -> sub
         text=True,
         timeout=120,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class ServeProcess:
-    proc: subprocess.Popen[bytes]
-    url: str
-    log: Path
-
-    def log_tail(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:]
-
-
-@contextmanager
-def serving(args: list[str], cwd: Path, env: Mapping[str, str] | None = None) -> Iterator[ServeProcess]:
-    """`registro serve --port <free> *args`, ready (GET /health answered 200); stopped on exit."""
-    port = free_port()
-    log = cwd / f"serve-{port}.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [*REGISTRO, "serve", "--port", str(port), *args],
-            cwd=cwd,
-            env=dict(env or clean_env()),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    server = ServeProcess(proc, f"http://127.0.0.1:{port}", log)
-    try:
-        wait_healthy(server)
-        yield server
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        proc.wait(timeout=15)
-
-
-def wait_healthy(server: ServeProcess) -> None:
-    deadline = time.monotonic() + STARTUP_DEADLINE_S
-    while True:
-        if server.proc.poll() is not None:
-            pytest.fail(f"registro serve exited with {server.proc.returncode}:\n{server.log_tail()}")
-        try:
-            with urllib.request.urlopen(server.url + "/health", timeout=5) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"registro serve not healthy after {STARTUP_DEADLINE_S}s:\n{server.log_tail()}")
-        time.sleep(0.1)
 
 
 def test_serve_answers_health_and_boto3_and_keeps_its_data_in_the_data_dir(tmp_path: Path) -> None:

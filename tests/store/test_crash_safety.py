@@ -9,15 +9,9 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,69 +19,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ConnectionError as BotoConnectionError
 from botocore.exceptions import HTTPClientError
-from conftest import client, new_database
+from conftest import client, new_database, serving
 
-STARTUP_DEADLINE_S = 60
 WRITES_BEFORE_KILL = 90
 GROUP = "crash-test"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class ServeProcess:
-    proc: subprocess.Popen[bytes]
-    url: str
-    log: Path
-
-    def log_tail(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:]
-
-
-@contextmanager
-def serving(args: list[str], cwd: Path) -> Iterator[ServeProcess]:
-    """`registro serve --port <free> *args`, ready (GET /health answered 200); stopped on exit."""
-    port = free_port()
-    log = cwd / f"serve-{port}.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRO_")}
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "registro.cli", "serve", "--port", str(port), *args],
-            cwd=cwd,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    server = ServeProcess(proc, f"http://127.0.0.1:{port}", log)
-    try:
-        deadline = time.monotonic() + STARTUP_DEADLINE_S
-        while not healthy(server):
-            if proc.poll() is not None:
-                pytest.fail(f"registro serve exited with {proc.returncode}:\n{server.log_tail()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"registro serve not healthy after {STARTUP_DEADLINE_S}s:\n{server.log_tail()}")
-            time.sleep(0.1)
-        yield server
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        proc.wait(timeout=15)
-
-
-def healthy(server: ServeProcess) -> bool:
-    try:
-        with urllib.request.urlopen(server.url + "/health", timeout=5) as answer:
-            return bool(answer.status == 200)
-    except OSError:
-        return False
 
 
 @dataclass

@@ -7,28 +7,20 @@ two `registro serve` (PostgreSQL only)   8 clients ─► server A ┐
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RunningServer, client, new_database
+from conftest import RunningServer, ServeProcess, client, new_database, spawn_server
 from sqlalchemy import create_engine, text
 
 CLIENTS = 16
 CREATES_PER_CLIENT = 10
 PAGE = 7  # small, so listing every version takes many pages
-STARTUP_DEADLINE_S = 60
-REGISTRO = [sys.executable, "-m", "registro.cli"]
 
 
 def create_versions_at_once(urls: list[str], group: str) -> list[str]:
@@ -92,63 +84,24 @@ def test_concurrent_creates_on_one_server_number_versions_one_to_n(server: Runni
 # --- two `registro serve` processes on one PostgreSQL database -------------------------------------
 
 
-@dataclass
-class ServeProcess:
-    proc: subprocess.Popen[bytes]
-    url: str
-    log: Path
-
-    def log_tail(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def spawn_serve(database_url: str, workdir: Path, name: str) -> ServeProcess:
-    """`registro serve` on a free port; returns at once (see wait_ready)."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRO_")}
-    log = workdir / f"{name}.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [*REGISTRO, "serve", "--port", str(port), "--database-url", database_url],
-            cwd=workdir,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    return ServeProcess(proc, f"http://127.0.0.1:{port}", log)
-
-
-def wait_ready(server: ServeProcess) -> None:
-    """Poll GET /health until 200; fail with the server's log if it exits or the deadline passes."""
-    deadline = time.monotonic() + STARTUP_DEADLINE_S
-    while True:
-        if server.proc.poll() is not None:
-            pytest.fail(f"registro serve exited with {server.proc.returncode}:\n{server.log_tail()}")
-        try:
-            with urllib.request.urlopen(server.url + "/health", timeout=5) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"registro serve not healthy after {STARTUP_DEADLINE_S}s:\n{server.log_tail()}")
-        time.sleep(0.1)
-
-
-def stop(server: ServeProcess) -> None:
-    if server.proc.poll() is None:
-        server.proc.terminate()
-        try:
-            server.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.proc.kill()
-    server.proc.wait(timeout=15)
+@contextmanager
+def two_servers(workdir: Path) -> Iterator[tuple[str, list[ServeProcess]]]:
+    """A fresh PostgreSQL database and two `registro serve` on it, started together, both ready;
+    stopped and the database dropped on exit."""
+    url, drop = new_database("postgresql", workdir)
+    servers: list[ServeProcess] = []
+    try:
+        servers = [
+            spawn_server(["--database-url", url], workdir, name="a"),
+            spawn_server(["--database-url", url], workdir, name="b"),
+        ]
+        for server in servers:
+            server.wait_healthy()
+        yield url, servers
+    finally:
+        for server in servers:
+            server.stop()
+        drop()
 
 
 def schema_rows(url: str) -> tuple[int, int]:
@@ -170,34 +123,15 @@ def schema_rows(url: str) -> tuple[int, int]:
 def test_two_servers_starting_together_on_an_empty_postgresql_database_both_come_up(
     attempt: int, tmp_path: Path
 ) -> None:
-    url, drop = new_database("postgresql", tmp_path)
-    servers: list[ServeProcess] = []
-    try:
-        servers = [spawn_serve(url, tmp_path, "a"), spawn_serve(url, tmp_path, "b")]
-        for server in servers:
-            wait_ready(server)
+    with two_servers(tmp_path) as (url, _servers):
         assert schema_rows(url) == (1, 1)
-    finally:
-        for server in servers:
-            stop(server)
-        drop()
 
 
 @pytest.fixture(scope="module")
 def pg_replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ServeProcess]]:
     """Two `registro serve` started together on one fresh PostgreSQL database, ready."""
-    workdir = tmp_path_factory.mktemp("replicas")
-    url, drop = new_database("postgresql", workdir)
-    servers: list[ServeProcess] = []
-    try:
-        servers = [spawn_serve(url, workdir, "a"), spawn_serve(url, workdir, "b")]
-        for server in servers:
-            wait_ready(server)
+    with two_servers(tmp_path_factory.mktemp("replicas")) as (_url, servers):
         yield servers
-    finally:
-        for server in servers:
-            stop(server)
-        drop()
 
 
 def test_a_next_token_from_one_postgresql_replica_pages_on_the_other(pg_replicas: list[ServeProcess]) -> None:
