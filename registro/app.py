@@ -1,4 +1,4 @@
-"""create_app(settings): the ASGI app serving the API (POST /) and /health on one port."""
+"""create_app(settings): the ASGI app serving the API (POST /), the console (/console) and /health."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Mount, Route
 
 from registro.api.endpoint import make_endpoint
+from registro.console.pages import not_found_page
+from registro.console.routes import routes as console_routes
 from registro.registry.context import Context
 from registro.settings import Settings
 from registro.store import migrate
@@ -43,8 +45,15 @@ def create_app(settings: Settings) -> Starlette:
     async def health(_request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
+    async def to_console(_request: Request) -> RedirectResponse:
+        return RedirectResponse("/console/model-groups", status_code=307)
+
     routes = [
         Route("/health", health, methods=["GET"]),
         Route("/", make_endpoint(new_context), methods=["POST"]),
+        Route("/", to_console, methods=["GET"]),
+        Mount("/console", routes=console_routes()),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: not_found_page})
+    app.state.new_context = new_context
+    return app

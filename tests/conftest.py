@@ -264,3 +264,31 @@ def load_fixture(*parts: str) -> Any:
     import json
 
     return json.loads((FIXTURES.joinpath(*parts)).read_text())
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, through Playwright; skipped (or failed when required) if missing."""
+    from console.browser_kit import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("REGISTRO_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason + " and REGISTRO_REQUIRE_BROWSER=1")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser tab at 1280x800."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    yield opened
+    context.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from registro.registry import groups, packages, policies, tags
+from registro.registry import groups, packages, policies, search, tags
 from registro.registry.context import Context, Request, Result
 
 OPERATIONS: dict[str, Callable[[Context, Request], Result]] = {
@@ -24,4 +24,5 @@ OPERATIONS: dict[str, Callable[[Context, Request], Result]] = {
     "AddTags": tags.add_tags,
     "ListTags": tags.list_tags,
     "DeleteTags": tags.delete_tags,
+    "Search": search.search,
 }

@@ -24,6 +24,7 @@ SERVED = (
     "AddTags",
     "ListTags",
     "DeleteTags",
+    "Search",
 )
 
 

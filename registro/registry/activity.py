@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -44,18 +45,27 @@ def note(
 
 
 def package_activity(
-    ctx: Context, name_or_arn: str, limit: int = DEFAULT_LIMIT, before_id: int | None = None
+    ctx: Context,
+    name_or_arn: str,
+    limit: int = DEFAULT_LIMIT,
+    before_id: int | None = None,
+    kinds: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """A package's records, newest first (they outlive the package: deleting keeps the history)."""
+    """A package's records, newest first (they outlive the package: deleting keeps the history);
+    only those of `kinds` (EventKind values) when given."""
     with ctx.store.read() as conn:
-        rows = store.activity.for_resource(conn, arns.package_ref(ctx, name_or_arn), limit, before_id)
+        rows = store.activity.for_resource(conn, arns.package_ref(ctx, name_or_arn), limit, before_id, kinds)
     return [record.as_dict(r) for r in rows]
 
 
 def group_activity(
-    ctx: Context, group_name: str, limit: int = DEFAULT_LIMIT, before_id: int | None = None
+    ctx: Context,
+    group_name: str,
+    limit: int = DEFAULT_LIMIT,
+    before_id: int | None = None,
+    kinds: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """A group's records and its versions', newest first."""
+    """A group's records and its versions', newest first; only those of `kinds` when given."""
     with ctx.store.read() as conn:
-        rows = store.activity.for_group(conn, ctx.account, group_name, limit, before_id)
+        rows = store.activity.for_group(conn, ctx.account, group_name, limit, before_id, kinds)
     return [record.as_dict(r) for r in rows]

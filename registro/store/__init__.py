@@ -1,5 +1,5 @@
 """Tables, queries, transactions and migrations: the only package that speaks SQL."""
 
-from registro.store import activity, groups, packages, tags, tokens
+from registro.store import activity, groups, overviews, packages, tags, tokens
 
-__all__ = ["activity", "groups", "packages", "tags", "tokens"]
+__all__ = ["activity", "groups", "overviews", "packages", "tags", "tokens"]

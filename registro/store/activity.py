@@ -14,17 +14,28 @@ def append(conn: Connection, **values: Any) -> None:
     conn.execute(insert(activity).values(**values))
 
 
-def for_resource(conn: Connection, arn: str, limit: int, before_id: int | None = None) -> Sequence[Row[Any]]:
+def for_resource(
+    conn: Connection, arn: str, limit: int, before_id: int | None = None, kinds: Sequence[str] | None = None
+) -> Sequence[Row[Any]]:
     query = select(activity).where(activity.c.resource_arn == arn)
+    if kinds:
+        query = query.where(activity.c.kind.in_(kinds))
     if before_id is not None:
         query = query.where(activity.c.id < before_id)
     return conn.execute(query.order_by(activity.c.id.desc()).limit(limit)).all()
 
 
 def for_group(
-    conn: Connection, account: str, group_name: str, limit: int, before_id: int | None = None
+    conn: Connection,
+    account: str,
+    group_name: str,
+    limit: int,
+    before_id: int | None = None,
+    kinds: Sequence[str] | None = None,
 ) -> Sequence[Row[Any]]:
     query = select(activity).where(activity.c.account == account, activity.c.group_name == group_name)
+    if kinds:
+        query = query.where(activity.c.kind.in_(kinds))
     if before_id is not None:
         query = query.where(activity.c.id < before_id)
     return conn.execute(query.order_by(activity.c.id.desc()).limit(limit)).all()
