@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from registro.registry import groups, packages, policies, search, tags
 from registro.registry.context import Context, Request, Result
+from registro.registry.documents import Stored
 
-OPERATIONS: dict[str, Callable[[Context, Request], Result]] = {
+OPERATIONS: dict[str, Callable[[Context, Request], Result | Stored]] = {
     "CreateModelPackageGroup": groups.create_model_package_group,
     "DescribeModelPackageGroup": groups.describe_model_package_group,
     "ListModelPackageGroups": groups.list_model_package_groups,

@@ -8,8 +8,12 @@ from typing import Any
 
 from botocore.model import Shape
 
+from registro.registry.documents import Stored
 
-def to_body(result: dict[str, Any], shape: Shape | None) -> bytes:
+
+def to_body(result: dict[str, Any] | Stored, shape: Shape | None) -> bytes:
+    if isinstance(result, Stored):
+        return result.encode()  # stored as this operation's wire JSON (registry/documents.py)
     if shape is None:
         return b""  # operations without an output shape answer 200 with an empty body (sagemaker-api.md 1.2)
     return json.dumps(shaped(result, shape), ensure_ascii=False, separators=(",", ":")).encode()

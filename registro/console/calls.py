@@ -16,6 +16,7 @@ from starlette.requests import Request
 from registro.api import service_model, validate
 from registro.api.dispatch import OPERATIONS
 from registro.registry.context import Context, Result
+from registro.registry.documents import Stored, load
 
 # Until console login exists (security issue) console actions are made by this principal.
 CONSOLE_PRINCIPAL = "console"
@@ -31,4 +32,5 @@ def context(request: Request) -> Context:
 def call(request: Request, operation: str, params: dict[str, Any]) -> Result:
     """Run one API operation from a page, validated exactly as the API validates it."""
     checked = validate.check(params, service_model.operation(operation).input_shape)
-    return OPERATIONS[operation](context(request), checked)
+    result = OPERATIONS[operation](context(request), checked)
+    return load(result) if isinstance(result, Stored) else result

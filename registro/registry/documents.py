@@ -8,6 +8,14 @@ from collections.abc import Mapping
 from typing import Any
 
 
+class Stored(str):
+    """A document as stored: already the operation's wire JSON, sent as it is.
+
+    Describe answers with the stored text itself; parsing it and serializing it again cost three
+    quarters of a describe's server CPU (py-spy, 500 us/op before).
+    """
+
+
 def dump(document: Mapping[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 

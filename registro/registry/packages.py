@@ -15,7 +15,7 @@ from registro import store
 from registro.events.kinds import EventKind, update_kind
 from registro.registry import activity, arns, cards, errors, groups, paging, tags
 from registro.registry.context import Context, Request, Result
-from registro.registry.documents import dump, load, request_hash
+from registro.registry.documents import Stored, dump, load, request_hash
 from registro.store.groups import Duplicate
 
 MAX_VERSION = 999_999_999  # the largest version the ModelPackageArn pattern allows
@@ -204,15 +204,18 @@ def _remember(conn: Connection, scope: str, request: Request, arn: str) -> None:
         store.tokens.remember(conn, scope, request["ClientToken"], request_hash(request), arn)
 
 
-def describe_model_package(ctx: Context, request: Request) -> Result:
-    """DescribeModelPackage, by unversioned name, `{group}/{n}` or ARN."""
+def describe_model_package(ctx: Context, request: Request) -> Result | Stored:
+    """DescribeModelPackage, by unversioned name, `{group}/{n}` or ARN. The stored document is the
+    answer, as it is, unless MetadataOnly asks for less of the card."""
     arn = arns.package_ref(ctx, request["ModelPackageName"])
     with ctx.store.read() as conn:
-        row = store.packages.by_arn(conn, arn)
-    if row is None:
+        text = store.packages.document_of(conn, arn)
+    if text is None:
         raise errors.package_not_found(arn)
-    document = load(row.document)
-    if request.get("IncludedData") == "MetadataOnly" and "ModelCardContent" in document.get("ModelCard", {}):
+    if request.get("IncludedData") != "MetadataOnly":
+        return Stored(text)
+    document = load(text)
+    if "ModelCardContent" in document.get("ModelCard", {}):
         document["ModelCard"]["ModelCardContent"] = cards.metadata_only(document["ModelCard"]["ModelCardContent"])
     return document
 

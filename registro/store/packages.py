@@ -24,6 +24,12 @@ def by_arn(conn: Connection, arn: str) -> Row[Any] | None:
     return conn.execute(select(packages).where(packages.c.arn == arn)).first()
 
 
+def document_of(conn: Connection, arn: str) -> str | None:
+    """Just the stored document: describe needs nothing else."""
+    found = conn.execute(select(packages.c.document).where(packages.c.arn == arn)).scalar()
+    return None if found is None else str(found)
+
+
 def documents_by_arn(conn: Connection, arns: Sequence[str]) -> dict[str, tuple[int | None, str]]:
     """ARN → (version, document) for those that exist, in one query."""
     rows = conn.execute(

@@ -17,7 +17,9 @@ from botocore.exceptions import ClientError
 TARGET = "SageMaker."
 
 
-def post(url: str, body: bytes | str, target: str | None = "SageMaker.ListModelPackageGroups") -> httpx.Response:
+def post(
+    url: str, body: bytes | str, target: str | None = "SageMaker.ListModelPackageGroups"
+) -> httpx.Response:
     headers = {"Content-Type": "application/x-amz-json-1.1"}
     if target is not None:
         headers["X-Amz-Target"] = target
@@ -64,7 +66,9 @@ def test_empty_body_means_no_parameters(server: Any) -> None:
 def test_null_member_counts_as_absent(server: Any) -> None:
     response = post(server.url, json.dumps({"NameContains": None, "MaxResults": None}))
     assert response.status_code == 200
-    missing = post(server.url, json.dumps({"ModelPackageGroupName": None}), "SageMaker.DescribeModelPackageGroup")
+    missing = post(
+        server.url, json.dumps({"ModelPackageGroupName": None}), "SageMaker.DescribeModelPackageGroup"
+    )
     assert "Member must not be null" in assert_error(missing, "ValidationException")
 
 
@@ -85,7 +89,9 @@ def test_wrong_json_type_is_a_serialization_exception(sm_raw: Any) -> None:
     ],
     ids=["not-served", "no-operation", "other-service", "missing"],
 )
-def test_unknown_operation_gets_unknown_operation_exception(server: Any, target: str | None, words: str) -> None:
+def test_unknown_operation_gets_unknown_operation_exception(
+    server: Any, target: str | None, words: str
+) -> None:
     assert words in assert_error(post(server.url, b"{}", target), "UnknownOperationException")
 
 
@@ -111,7 +117,9 @@ def test_missing_resource_is_a_validation_exception_naming_the_arn(sm: Any, grou
 
 def test_modelled_errors_carry_message_twice(server: Any, sm: Any, group: str) -> None:
     sm.create_model_package(ModelPackageGroupName=group, InferenceSpecification=_spec())
-    response = post(server.url, json.dumps({"ModelPackageGroupName": group}), "SageMaker.DeleteModelPackageGroup")
+    response = post(
+        server.url, json.dumps({"ModelPackageGroupName": group}), "SageMaker.DeleteModelPackageGroup"
+    )
     assert_error(response, "ConflictException")
     body = response.json()
     assert body["Message"] == body["message"]
@@ -134,23 +142,33 @@ def test_all_violations_come_in_one_message(sm_raw: Any) -> None:
     assert "modelApprovalStatus" in message and "sortOrder" in message and "maxResults" in message
 
 
-def test_members_outside_the_input_shape_are_ignored_and_never_stored(server: Any, sm: Any, group_name: str) -> None:
-    body = {"ModelPackageGroupName": group_name, "Favourite": "colour", "Tags": [{"Key": "k", "Value": "v", "X": 1}]}
+def test_members_outside_the_input_shape_are_ignored_and_never_stored(
+    server: Any, sm: Any, group_name: str
+) -> None:
+    body = {
+        "ModelPackageGroupName": group_name,
+        "Favourite": "colour",
+        "Tags": [{"Key": "k", "Value": "v", "X": 1}],
+    }
     assert post(server.url, json.dumps(body), "SageMaker.CreateModelPackageGroup").status_code == 200
-    described = post(server.url, json.dumps({"ModelPackageGroupName": group_name}), "SageMaker.DescribeModelPackageGroup")
+    described = post(
+        server.url, json.dumps({"ModelPackageGroupName": group_name}), "SageMaker.DescribeModelPackageGroup"
+    )
     assert "Favourite" not in described.json()
     arn = described.json()["ModelPackageGroupArn"]
     assert sm.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "k", "Value": "v"}]
 
 
 def test_timestamps_are_epoch_seconds_with_milliseconds(server: Any, sm: Any, group: str) -> None:
-    raw = post(server.url, json.dumps({"ModelPackageGroupName": group}), "SageMaker.DescribeModelPackageGroup").json()
+    raw = post(
+        server.url, json.dumps({"ModelPackageGroupName": group}), "SageMaker.DescribeModelPackageGroup"
+    ).json()
     created = raw["CreationTime"]
     assert isinstance(created, (int, float))
     assert round(created * 1000) == pytest.approx(created * 1000, abs=1e-3)
-    assert sm.describe_model_package_group(ModelPackageGroupName=group)["CreationTime"].timestamp() == pytest.approx(
-        created, abs=1e-6
-    )
+    assert sm.describe_model_package_group(ModelPackageGroupName=group)[
+        "CreationTime"
+    ].timestamp() == pytest.approx(created, abs=1e-6)
 
 
 def _spec() -> dict[str, Any]:
@@ -180,8 +198,17 @@ def test_aws_cli_lists_what_boto3_created(server: Any, sm: Any, group: str, tmp_
         "AWS_CONFIG_FILE": str(tmp_path / "none"),
         "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
     }
-    command = [*_aws_cli(), "sagemaker", "list-model-packages", "--model-package-group-name", group,
-               "--endpoint-url", server.url, "--output", "json"]
+    command = [
+        *_aws_cli(),
+        "sagemaker",
+        "list-model-packages",
+        "--model-package-group-name",
+        group,
+        "--endpoint-url",
+        server.url,
+        "--output",
+        "json",
+    ]
     done = subprocess.run(command, check=False, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     [summary] = json.loads(done.stdout)["ModelPackageSummaryList"]
@@ -189,3 +216,26 @@ def test_aws_cli_lists_what_boto3_created(server: Any, sm: Any, group: str, tmp_
     assert summary["ModelPackageGroupName"] == group
     assert summary["ModelPackageDescription"] == "TestMe"
     assert summary["ModelApprovalStatus"] == "PendingManualApproval"
+
+
+def test_stored_describe_answer_is_exactly_what_the_output_shape_allows(
+    server: Any, sm: Any, group: str
+) -> None:
+    """Describe sends the stored document as it is: it must hold nothing the output shape would drop."""
+    from conftest import load_fixture
+
+    from registro.api import serialize, service_model
+
+    body = {**load_fixture("packages", "abalone-v1.json"), "ModelPackageGroupName": group}
+    arn = sm.create_model_package(**body)["ModelPackageArn"]
+    sm.update_model_package(
+        ModelPackageArn=arn,
+        ModelApprovalStatus="Approved",
+        ApprovalDescription="ok",
+        CustomerMetadataPropertiesToRemove=["team"],
+        ModelLifeCycle={"Stage": "QA", "StageStatus": "OnHold"},
+    )
+    raw = post(server.url, json.dumps({"ModelPackageName": arn}), "SageMaker.DescribeModelPackage").json()
+    shape = service_model.operation("DescribeModelPackage").output_shape
+    assert serialize.shaped(raw, shape) == raw
+    assert raw["ModelApprovalStatus"] == "Approved" and raw["ModelLifeCycle"]["Stage"] == "QA"
