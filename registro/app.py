@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route
 
-from registro.api.endpoint import make_endpoint
+from registro.api.endpoint import ASGIApp, Receive, Scope, Send, make_endpoint
 from registro.console.pages import not_found_page
 from registro.console.routes import routes as console_routes
 from registro.registry.context import Context
@@ -19,7 +19,8 @@ from registro.store import migrate
 from registro.store.engine import Store
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings) -> ASGIApp:
+    """The server: `POST /` goes straight to the API endpoint, everything else through Starlette."""
     state: dict[str, object] = {}
 
     def new_context(access_key: str, request_id: str) -> Context:
@@ -50,10 +51,17 @@ def create_app(settings: Settings) -> Starlette:
 
     routes = [
         Route("/health", health, methods=["GET"]),
-        Route("/", make_endpoint(new_context), methods=["POST"]),
         Route("/", to_console, methods=["GET"]),
         Mount("/console", routes=console_routes()),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: not_found_page})
     app.state.new_context = new_context
-    return app
+    api = make_endpoint(new_context)
+
+    async def server(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/":
+            await api(scope, receive, send)
+        else:
+            await app(scope, receive, send)
+
+    return server

@@ -8,6 +8,21 @@ from registro.registry import groups, packages, policies, search, tags
 from registro.registry.context import Context, Request, Result
 from registro.registry.documents import Stored
 
+# Operations that only read: on SQLite they run on the event loop (a read by key takes tens of
+# microseconds; handing it to a thread and back cost more than the read, py-spy on describe).
+READS = frozenset(
+    {
+        "DescribeModelPackageGroup",
+        "ListModelPackageGroups",
+        "GetModelPackageGroupPolicy",
+        "DescribeModelPackage",
+        "ListModelPackages",
+        "BatchDescribeModelPackage",
+        "ListTags",
+        "Search",
+    }
+)
+
 OPERATIONS: dict[str, Callable[[Context, Request], Result | Stored]] = {
     "CreateModelPackageGroup": groups.create_model_package_group,
     "DescribeModelPackageGroup": groups.describe_model_package_group,
