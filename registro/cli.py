@@ -32,7 +32,8 @@ def serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    print(f"Registro {__version__}: API and console on http://{settings.host}:{settings.port}", flush=True)
+    url = f"http://{settings.host}:{settings.port}"
+    print(f"Registro {__version__}: API on {url} , console on {url}/console", flush=True)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
     return 0
 

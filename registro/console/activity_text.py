@@ -65,14 +65,18 @@ def _metadata_clause(before: Any, after: Any, changes: list[tuple[str, str, str]
         changes.append((f"Metadata {k}", short(old[k]), short(new[k])))
     for k in removed:
         changes.append((f"Metadata {k}", short(old[k]), "—"))
-    parts = []
-    if added:
-        parts.append("added " + ", ".join(added))
-    if changed:
-        parts.append("changed " + ", ".join(changed))
-    if removed:
-        parts.append("removed " + ", ".join(removed))
-    return "customer metadata " + ("; ".join(parts) if parts else "changed")
+    parts = [
+        f"{verb} {_and(keys)}"
+        for verb, keys in (("changed", changed), ("added", added), ("removed", removed))
+        if keys
+    ]
+    # "Customer metadata: changed team, added owner and region, removed stage"
+    return "customer metadata: " + (", ".join(parts) if parts else "changed")
+
+
+def _and(words: list[str]) -> str:
+    """team / team and owner / team, owner and stage"""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _card_clause(before: Any, after: Any, changes: list[tuple[str, str, str]]) -> str:
@@ -95,6 +99,7 @@ def _update_clauses(detail: dict[str, Any], previous: dict[str, Any]) -> tuple[l
     """Clauses for each field an UpdateModelPackage changed, the approval comment, and the changes table."""
     fields = detail.get("UpdatedModelPackageFields") or []
     clauses: list[str] = []
+    metadata = ""
     changes: list[tuple[str, str, str]] = []
     comment = ""
     if "ApprovalDescription" in fields:
@@ -119,7 +124,7 @@ def _update_clauses(detail: dict[str, Any], previous: dict[str, Any]) -> tuple[l
         elif name == "ModelCard":
             clauses.append(_card_clause(before, after, changes))
         elif name == "CustomerMetadataProperties":
-            clauses.append(_metadata_clause(before, after, changes))
+            metadata = _metadata_clause(before, after, changes)
         elif name == "AdditionalInferenceSpecifications":
             old_names = {s.get("Name") for s in before or [] if isinstance(s, dict)}
             added = [str(s.get("Name")) for s in after or [] if isinstance(s, dict) and s.get("Name") not in old_names]
@@ -139,6 +144,9 @@ def _update_clauses(detail: dict[str, Any], previous: dict[str, Any]) -> tuple[l
         else:
             clauses.append(f"{name} changed")
             changes.append((name, short(before), short(after)))
+    if metadata:
+        # Last: its list of keys ("changed team, added owner") reads best at the end of the sentence.
+        clauses.append(metadata)
     return clauses, comment, changes
 
 

@@ -276,6 +276,7 @@ def _render_edit(
         kind_labels=charts.KIND_LABELS,
         fid=card_form.field_id,
         edit_url=view["base"] + "/card/edit",
+        editing_card=True,
         **values,
     )
 

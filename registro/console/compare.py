@@ -10,13 +10,15 @@ GET /model-groups/{group}/compare?v=1&v=3[&diff=1]
         Inference specification  every member of InferenceSpecification, flattened ("Containers 1 › Image")
         Card                     text fields one by one, hyperparameters and training metrics one row per
                                  name, evaluation metrics one row per evaluation › group › metric
-    A row "differs" when its cells are not all equal (an absent value, shown "—", differs from any value);
-    diff=1 keeps only those rows. Model quality / explainability / bias wait for report parsing.
+    A row "differs" when its cells are not all equal as shown (an absent value, shown "—", differs from any
+    value; times compare to the second they show); a row no version has a value for is left out, and so is
+    a heading left with no rows; diff=1 keeps only differing rows. Model quality / explainability / bias wait for report parsing.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -71,9 +73,11 @@ def number_cell(value: Any) -> Cell:
 
 
 def time_cell(seconds: float | None) -> Cell:
+    """A time, shown to the second: two cells are equal when they show the same second (a registration
+    a few milliseconds later is not a difference anyone can see)."""
     if seconds is None:
         return None
-    return {"text": "", "full": "", "mono": False, "long": False, "time": seconds, "key": _key(seconds)}
+    return {"text": "", "full": "", "mono": False, "long": False, "time": seconds, "key": _key(int(seconds))}
 
 
 def _key(value: Any) -> str:
@@ -446,17 +450,17 @@ async def compare_page(request: Request) -> Response:
         for p in packages
     ]
     sections = []
-    for slug, title, rows in (
+    for slug, title, all_rows in (
         ("summary", "Summary", summary_rows(packages)),
         ("inference", "Inference specification", inference_rows(packages)),
         ("card", "Model card", card_rows(packages)),
     ):
-        kept = _kept(rows, diff_only)
+        rows = _present(all_rows)
         sections.append(
             {
                 "slug": slug,
                 "title": title,
-                "rows": kept,
+                "rows": _kept(rows, diff_only),
                 "differing": sum(1 for r in rows if r.get("differs")),
                 "total": sum(1 for r in rows if "cells" in r),
             }
@@ -476,16 +480,23 @@ async def compare_page(request: Request) -> Response:
     )
 
 
+def _present(rows: list[Row]) -> list[Row]:
+    """The rows at least one version has a value for (a heading stays when a row under it does)."""
+    return _rows_where(rows, lambda r: any(cell is not None for cell in r["cells"]))
+
+
 def _kept(rows: list[Row], diff_only: bool) -> list[Row]:
     """All rows, or only differing ones (a heading stays when a row under it does)."""
-    if not diff_only:
-        return rows
+    return _rows_where(rows, lambda r: bool(r["differs"])) if diff_only else rows
+
+
+def _rows_where(rows: list[Row], keep: Callable[[Row], bool]) -> list[Row]:
     kept: list[Row] = []
     pending: Row | None = None
     for r in rows:
         if "heading" in r:
             pending = r
-        elif r["differs"]:
+        elif keep(r):
             if pending is not None:
                 kept.append(pending)
                 pending = None

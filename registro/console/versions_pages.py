@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from registro.api import service_model
+from registro.api import patterns, service_model
 from registro.console import activity_text, reports_view
 from registro.console.calls import call, context
 from registro.console.forms import FORM, FormErrors, attempt, fields, lists, see_other
@@ -216,14 +216,78 @@ async def metadata(request: Request) -> Response:
         _, errors = attempt(request, "UpdateModelPackage", params,
                             {"customerMetadataProperties": "metadata",
                              "customerMetadataPropertiesToRemove": "metadata"}, "metadata")
+    api_messages: list[str] = []
+    plain = metadata_row_errors(rows) if errors.of("metadata") else FormErrors()
+    if plain:
+        # The API names the key and value rules in Java regex and quotes the whole map: the form says them in
+        # words next to each refused field and keeps the API's message one click away. Its other messages
+        # (more than 50 entries, say) stay as they are.
+        messages = errors.fields.pop("metadata")
+        api_messages = [m for m in messages if _METADATA_ITEM_RULE.search(m)]
+        if len(api_messages) < len(messages):
+            errors.fields["metadata"] = [m for m in messages if m not in api_messages]
+        for name, found in plain.fields.items():
+            errors.fields.setdefault(name, []).extend(found)
     if errors:
         return _action(request, view, "action_metadata.html", "Edit metadata", status_code=400, rows=rows, errors=errors,
-                       seen=repr(package.get("LastModifiedTime")), limit=50, next=safe_next(form.get("next"), ""))
+                       api_messages=api_messages, seen=repr(package.get("LastModifiedTime")), limit=50,
+                       next=safe_next(form.get("next"), ""))
     parts = [f"{len(changes)} set"] if changes else []
     if gone:
         parts.append(f"{len(gone)} removed")
     return see_other(safe_next(form.get("next"), view["base"] + "/overview"),
                      f"Metadata of version {view['version']} saved ({', '.join(parts)}).")
+
+
+# The characters botocore's CustomerMetadataKey and CustomerMetadataValue patterns allow, in words
+# (`([\p{L}\p{Z}\p{N}_.:\/=+\-@]*)${1,n}`). Another pattern (a botocore update) gets no words: the form
+# then shows the API's own message, and tests/console notice. No-break spaces (and a word joiner after the
+# hyphen, where a line may otherwise break even before a no-break space) keep the list on one line.
+# api/validate.py's words for a rule on a map's keys or values (rather than on the map itself).
+_METADATA_ITEM_RULE = re.compile(r"failed to satisfy constraint: Map (?:keys|value) must satisfy")
+METADATA_CHARACTERS = {
+    r"([\p{L}\p{Z}\p{N}_.:\/=+\-@]*)": "letters, digits, spaces and "
+    + "\u00a0".join("_.:/=+-@").replace("-", "-\u2060")
+}
+
+
+def metadata_rule_words(pattern: str) -> str:
+    """The allowed characters of a customer metadata pattern in words, or "" for a pattern not known here."""
+    for start, words in METADATA_CHARACTERS.items():
+        if pattern.startswith(start) and re.fullmatch(r"\$\{1,\d+\}", pattern[len(start) :]):
+            return words
+    return ""
+
+
+def metadata_row_errors(rows: list[dict[str, str]]) -> FormErrors:
+    """Each metadata row the API's key and value rules refuse, in plain words, filed under `key-<n>` or
+    `value-<n>` (n counts rows from 1, as the inputs' labels do). Rules come from botocore's shapes."""
+    props = service_model.operation("UpdateModelPackage").input_shape.members["CustomerMetadataProperties"]
+    found = FormErrors()
+    for n, row in enumerate(rows, 1):
+        key, value = row["key"].strip(), row["value"].strip()
+        if row.get("removed") or (not key and not value):
+            continue
+        if not key:
+            found.add(f"key-{n}", f"Row {n} has a value but no key: give it a key, or clear the value too.")
+        elif problem := _metadata_problem(key, props.key.metadata, f"Key “{key}”", "keys"):
+            found.add(f"key-{n}", problem)
+        if not value:
+            found.add(f"value-{n}", f"{key or f'Row {n}'} has no value: give it one, or clear the key to leave the "
+                                    "row out (tick Remove to delete a saved entry).")
+        elif problem := _metadata_problem(value, props.value.metadata, f"Value of {key or f'row {n}'}", "values"):
+            found.add(f"value-{n}", problem)
+    return found
+
+
+def _metadata_problem(text: str, rules: dict[str, Any], noun: str, plural: str) -> str:
+    """What is wrong with a non-empty key or value, in words ("" when it passes, or for a rule with no words)."""
+    if len(text) > rules.get("max", len(text)):
+        return f"{noun} is longer than {rules['max']} characters."
+    words = metadata_rule_words(rules.get("pattern", ""))
+    if words and not patterns.matches(rules["pattern"], text):
+        return f"{noun}: {plural} may contain {words} only."
+    return ""
 
 
 def _instance_enums() -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -54,7 +54,7 @@ def test_group_list_leads_to_the_inference_specification_of_version_1(page: Any,
     spec = package_request()["InferenceSpecification"]
     container = spec["Containers"][0]
     body = page.locator("#tab-inference")
-    # ARNs and URIs are middle-truncated on screen, whole in the title and the copy button.
+    # ARNs and URIs are whole on screen (cut once past 200 characters), in the title and the copy button.
     expect(body.locator(f'code[title="{container["Image"]}"]')).to_be_visible()
     expect(body.locator(f'button.copy[data-copy="{container["Image"]}"]')).to_have_count(1)
     expect(body.locator(f'code[title="{container["ModelDataUrl"]}"]')).to_be_visible()

@@ -87,10 +87,17 @@ def open_page(page: Any, url: str, status: int = 200) -> None:
             expect(plot).to_have_class(re.compile(r"\bdrawn\b"))
 
 
+def one_line_badges(page: Any) -> None:
+    """No badge wraps ("Production · Approved" stays one pill)."""
+    heights = page.locator(".badge").evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
+    assert all(height < 28 for height in heights), f"badge heights {heights}"
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_page_screenshot(page: Any, console: Console, name: str) -> None:
     open_page(page, console.at(PAGES[name]))
     fits_width(page)
+    one_line_badges(page)
     assert screenshot(page, name).stat().st_size > 0
 
 
@@ -107,6 +114,22 @@ def test_card_edit_with_an_error_screenshot(page: Any, console: Console) -> None
     screenshot(page, "version-card-edit-error")
 
 
+def test_metadata_with_a_refused_value_screenshot(page: Any, console: Console) -> None:
+    page.goto(console.at(V + "/actions/metadata"))
+    page.get_by_label("Value 1", exact=True).fill("marine (analytics)")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.get_by_role("button", name="Save metadata").click()
+    assert posted.value.status == 400
+    # the rule in words next to the field; the API's own message (a Java regex) one click away
+    expect(page.locator("#err-value-1")).to_contain_text("values may contain letters, digits, spaces and")
+    expect(page.get_by_label("Value 1", exact=True)).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".api-message")).to_contain_text("regular expression pattern")
+    expect(page.locator(".api-message p").first).to_be_hidden()
+    page.locator(".api-message summary").click()
+    fits_width(page)
+    screenshot(page, "version-action-metadata-error")
+
+
 def test_not_found_screenshot(page: Any, console: Console) -> None:
     open_page(page, console.at(G + "/versions/99/overview"), status=404)
     fits_width(page)
@@ -120,6 +143,19 @@ def test_narrow_screenshot(browser: Any, console: Console, name: str) -> None:
         page = context.new_page()
         open_page(page, console.at(PAGES[name]))
         fits_width(page)
+        one_line_badges(page)
+        if name == "version-overview":
+            # every tab is in sight: the tab bar wraps rather than scrolling tabs out of the window
+            for tab in page.locator("nav.tabs a").all():
+                box = tab.bounding_box()
+                assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= NARROW["width"]
+        else:
+            row = page.locator("table.versions tbody tr").first
+            expect(row.locator("td.col-desc")).to_be_visible()
+            expect(row.locator("td.col-by")).to_be_visible()
+            menu, select = row.locator("td.end").bounding_box(), row.locator("td").first.bounding_box()
+            assert menu is not None and select is not None
+            assert abs(menu["y"] - select["y"]) < 12, "the row's ⋯ menu is on its first line"
         screenshot(page, f"{name}-narrow")
     finally:
         context.close()

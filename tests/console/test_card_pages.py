@@ -157,6 +157,11 @@ def test_invalid_card_is_refused_next_to_its_field_and_nothing_is_saved(
     assert stored(sm, group) == before
 
 
+def test_the_editor_header_offers_no_edit_card_button(web: Any, version: str) -> None:
+    assert f'href="{version}/card?mode=edit"' in web.get(version + "/overview").text
+    assert "card?mode=edit" not in web.get(version + "/card/edit").text
+
+
 def test_add_row_rerenders_with_the_input_kept(web: Any, version: str) -> None:
     fields = form_fields(web.get(version + "/card/edit").text)
     fields["model_overview.model_creator"] = "Someone else"
@@ -228,6 +233,9 @@ def test_compare_marks_differing_rows_and_filters_them(web: Any, sm: Any, group:
     assert rows["dataset"] == "differs" and rows["team"] == "same"
     assert rows["num_round"] == "differs" and rows["max_depth"] == "same"
     assert rows["Image"] == "same"
+    # rows no version has a value for are left out; times compare to the second they show
+    assert "Approval comment" not in rows and "Stage" not in rows
+    assert "data-seconds" in page
     only = web.get(url + "&diff=1").text
     assert ">num_round<" in only and ">max_depth<" not in only
     assert "report parsing" in page

@@ -181,6 +181,16 @@ def test_plotly_text_escapes_markup_in_user_strings() -> None:
     assert "<" not in title and title.startswith("&lt;a href")
 
 
+def test_long_axis_titles_are_wrapped_so_plotly_cannot_cut_them_off() -> None:
+    chart = charts.bar_chart_chart(metric("mean |SHAP| per feature"), "c")
+    title = chart["figure"]["layout"]["yaxis"]["title"]["text"]
+    lines = title.split("<br>")
+    assert " ".join(lines) == "mean absolute SHAP value (rings)"
+    assert len(lines) > 1 and all(len(line) <= charts.Y_TITLE_CHARS for line in lines)
+    wrapped = charts.axis_title("<b>" * 20, charts.Y_TITLE_CHARS)
+    assert wrapped.count("<br>") >= 1 and "<b>" not in wrapped  # pieces are escaped, only <br> is markup
+
+
 def test_every_metric_type_of_the_full_card_gets_a_view() -> None:
     kinds = set()
     for e, evaluation in enumerate(full_card()["evaluation_details"]):

@@ -20,6 +20,9 @@
     if (el.clientWidth < 520) {
       figure.data.forEach(function (trace) { if (trace.type === "heatmap") trace.showscale = false; });
       figure.layout.margin = { l: 48, r: 8, t: 8, b: 48 };
+      // Slanted labels run right of their tick and Plotly hides one that would pass the chart's edge (the last
+      // column of a heat map): upright ones stay over their tick. Numbered axes keep their level ticks.
+      if (figure.layout.xaxis && figure.layout.xaxis.tickmode === "array") figure.layout.xaxis.tickangle = 90;
     }
     window.Plotly.newPlot(el, figure.data, figure.layout, config);
   });

@@ -15,7 +15,9 @@
   document.querySelectorAll("time[datetime]").forEach(function (el) {
     var date = new Date(el.getAttribute("datetime"));
     if (isNaN(date.getTime())) return;
-    el.textContent = date.toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+    var shape = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
+    if (el.hasAttribute("data-seconds")) shape.second = "2-digit";
+    el.textContent = date.toLocaleString(undefined, shape);
     el.title = relative(date) + " · " + el.getAttribute("datetime");
   });
   document.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
