@@ -58,7 +58,9 @@ class Store:
             self.reader = _sqlite_engine(url, begin="DEFERRED")
             self.writer = _sqlite_engine(url, begin="IMMEDIATE")
         else:
-            self.reader = self.writer = create_engine(url, pool_size=10, max_overflow=20)
+            # Kept connections cover the API's 16 worker threads and the console's: with 10, an overflow
+            # connection was opened and closed for most describes under load (bench/loadtest.py: 895 in 10 s).
+            self.reader = self.writer = create_engine(url, pool_size=20, max_overflow=30)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
