@@ -321,21 +321,18 @@ async def card_edit(request: Request) -> Response:
     status = fields.pop("ModelCardStatus", "Draft")
     seen = fields.pop("LastModifiedTime", seen)
     state = card_form.state_from_fields(fields)
+    creating = not model_card.get("ModelCardContent")
+
+    def again(errors: FormErrors, **extra: Any) -> Response:
+        """The edit form once more, with the user's input and what to say about it."""
+        return _render_edit(request, view, state, status, seen, errors, creating=creating, **extra)
+
     if action != "save":
         try:
             state, focus = card_form.apply(state, action)
         except card_form.BadAction:
             focus = ""
-        return _render_edit(
-            request,
-            view,
-            state,
-            status,
-            seen,
-            FormErrors(),
-            focus=focus,
-            creating=not model_card.get("ModelCardContent"),
-        )
+        return again(FormErrors(), focus=focus)
     state = card_form.compacted(state)
     card, errors = card_form.card_from_state(state)
     current = package.get("LastModifiedTime")
@@ -344,29 +341,10 @@ async def card_edit(request: Request) -> Response:
             FORM,
             f"Changed by {who(package.get('LastModifiedBy'))} at {shown_time(current)}: reload to see it.",
         )
-        return _render_edit(
-            request,
-            view,
-            state,
-            status,
-            seen,
-            errors,
-            status_code=409,
-            conflict=True,
-            creating=not model_card.get("ModelCardContent"),
-        )
+        return again(errors, status_code=409, conflict=True)
     if errors:
         card_form.place_problems(cards.problems_in(card), state, errors)
-        return _render_edit(
-            request,
-            view,
-            state,
-            status,
-            seen,
-            errors,
-            status_code=400,
-            creating=not model_card.get("ModelCardContent"),
-        )
+        return again(errors, status_code=400)
     params = {
         "ModelPackageArn": view["arn"],
         "ModelCard": {"ModelCardContent": card_form.serialize(card), "ModelCardStatus": status},
@@ -377,16 +355,7 @@ async def card_edit(request: Request) -> Response:
         errors = card_form.place_problems(cards.problems_in(card), state)
         if not errors:
             errors.add(FORM, exc.message)
-        return _render_edit(
-            request,
-            view,
-            state,
-            status,
-            seen,
-            errors,
-            status_code=400,
-            creating=not model_card.get("ModelCardContent"),
-        )
+        return again(errors, status_code=400)
     return see_other(view["base"] + "/card", "Model card saved")
 
 

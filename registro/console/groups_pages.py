@@ -41,6 +41,20 @@ _CREATE_PATHS = {
 _CREATE_HINTS = {"already exists": "name", "Tag key": "tags", "tags": "tags"}
 
 
+def _page_params(
+    state: ListState, after: float | None, before: float | None, **params: Any
+) -> dict[str, Any]:
+    """A List request for one page: the given members, the page size, creation-time filters, the token."""
+    params["MaxResults"] = state.size
+    if after is not None:
+        params["CreationTimeAfter"] = after
+    if before is not None:
+        params["CreationTimeBefore"] = before
+    if state.token:
+        params["NextToken"] = state.token
+    return params
+
+
 def group_url(name: str) -> str:
     return f"/console/model-groups/{quote(name, safe='')}"
 
@@ -71,13 +85,23 @@ def _group_list(
     try:
         if state.filters["project"]:
             # ListModelPackageGroups cannot filter by tag: Search can (Tags.<key>), with the same paging.
-            filters = [{"Name": "Tags.sagemaker:project-name", "Operator": "Equals", "Value": state.filters["project"]}]
+            filters = [
+                {
+                    "Name": "Tags.sagemaker:project-name",
+                    "Operator": "Equals",
+                    "Value": state.filters["project"],
+                }
+            ]
             if state.filters["name"]:
-                filters.append({"Name": "ModelPackageGroupName", "Operator": "Contains", "Value": state.filters["name"]})
+                filters.append(
+                    {"Name": "ModelPackageGroupName", "Operator": "Contains", "Value": state.filters["name"]}
+                )
             filters += _time_filters(after, before)
             params: dict[str, Any] = {
-                "Resource": "ModelPackageGroup", "SearchExpression": {"Filters": filters},
-                "SortBy": "ModelPackageGroupName" if sort == "Name" else "CreationTime", "SortOrder": order,
+                "Resource": "ModelPackageGroup",
+                "SearchExpression": {"Filters": filters},
+                "SortBy": "ModelPackageGroupName" if sort == "Name" else "CreationTime",
+                "SortOrder": order,
                 "MaxResults": state.size,
             }
             if state.token:
@@ -86,20 +110,22 @@ def _group_list(
             rows = [r["ModelPackageGroup"] for r in found["Results"]]
             next_token, matching = found.get("NextToken"), found["TotalHits"]["Value"]
         else:
-            params = {"SortBy": sort, "SortOrder": order, "MaxResults": state.size}
+            params = _page_params(state, after, before, SortBy=sort, SortOrder=order)
             if state.filters["name"]:
                 params["NameContains"] = state.filters["name"]
-            if after is not None:
-                params["CreationTimeAfter"] = after
-            if before is not None:
-                params["CreationTimeBefore"] = before
-            if state.token:
-                params["NextToken"] = state.token
             result = call(request, "ListModelPackageGroups", params)
             rows, next_token = result["ModelPackageGroupSummaryList"], result.get("NextToken")
     except RegistryError as exc:
-        filter_errors = place(exc.message, {"nameContains": "name", "creationTimeAfter": "after",
-                                            "creationTimeBefore": "before", "searchExpression": "project"}, FORM)
+        filter_errors = place(
+            exc.message,
+            {
+                "nameContains": "name",
+                "creationTimeAfter": "after",
+                "creationTimeBefore": "before",
+                "searchExpression": "project",
+            },
+            FORM,
+        )
     summaries = overviews.group_summaries(context(request), [r["ModelPackageGroupArn"] for r in rows])
     status = 400 if create_errors or filter_errors else 200
     return render(
@@ -145,7 +171,9 @@ async def create_group(request: Request) -> Response:
         _rehome(errors, _CREATE_HINTS)
         keys = rows["tag_key"] + [""]
         values = rows["tag_value"] + [""]
-        return _group_list(request, create={**form, "tag_keys": keys, "tag_values": values}, create_errors=errors)
+        return _group_list(
+            request, create={**form, "tag_keys": keys, "tag_values": values}, create_errors=errors
+        )
     name = params["ModelPackageGroupName"]
     return see_other(group_url(name), f"Model group {name} created.")
 
@@ -176,8 +204,11 @@ def load_group(request: Request, name: str) -> dict[str, Any]:
     counts = overviews.approval_counts(ctx, name)
     summary = overviews.group_summaries(ctx, [group["ModelPackageGroupArn"]])[group["ModelPackageGroupArn"]]
     total = sum(counts.values())
-    parts = [f"{counts[s]:,} {w}" for s, w in (("Approved", "approved"), ("PendingManualApproval", "pending"),
-                                               ("Rejected", "rejected")) if counts.get(s)]
+    parts = [
+        f"{counts[s]:,} {w}"
+        for s, w in (("Approved", "approved"), ("PendingManualApproval", "pending"), ("Rejected", "rejected"))
+        if counts.get(s)
+    ]
     line = f"{total:,} version{'' if total == 1 else 's'}" + (": " + ", ".join(parts) if parts else "")
     return {
         "group": name,
@@ -193,8 +224,9 @@ def load_group(request: Request, name: str) -> dict[str, Any]:
 async def group_page(request: Request) -> Response:
     name = request.path_params["group"]
     head = load_group(request, name)
-    state = ListState.read(request, ("status", "stage", "stage_status", "meta_key", "meta_value", "after", "before",
-                                     "order"))
+    state = ListState.read(
+        request, ("status", "stage", "stage_status", "meta_key", "meta_value", "after", "before", "order")
+    )
     order = state.filters["order"] if state.filters["order"] in ("Ascending", "Descending") else "Descending"
     after, before = day_seconds(state.filters["after"]), day_seconds(state.filters["before"], end=True)
     errors = FormErrors()
@@ -211,24 +243,20 @@ async def group_page(request: Request) -> Response:
             # ListModelPackages filters only by approval and creation time; stage and metadata need Search.
             rows, next_token, matching = _search_versions(request, name, state, order, after, before)
         else:
-            params: dict[str, Any] = {
-                "ModelPackageGroupName": name, "SortBy": "CreationTime", "SortOrder": order, "MaxResults": state.size,
-            }
+            params = _page_params(
+                state, after, before, ModelPackageGroupName=name, SortBy="CreationTime", SortOrder=order
+            )
             if state.filters["status"]:
                 params["ModelApprovalStatus"] = state.filters["status"]
-            if after is not None:
-                params["CreationTimeAfter"] = after
-            if before is not None:
-                params["CreationTimeBefore"] = before
-            if state.token:
-                params["NextToken"] = state.token
             # ListModelPackages reads the page's stored documents in one query; they carry CreatedBy,
             # LastModifiedTime and ModelLifeCycle, which the API's summary shape leaves out.
             result = call(request, "ListModelPackages", params)
             rows, next_token = result["ModelPackageSummaryList"], result.get("NextToken")
     except RegistryError as exc:
-        errors = place(exc.message, {"modelApprovalStatus": "status", "creationTimeAfter": "after",
-                                     "creationTimeBefore": "before"})
+        errors = place(
+            exc.message,
+            {"modelApprovalStatus": "status", "creationTimeAfter": "after", "creationTimeBefore": "before"},
+        )
         if "CustomerMetadataProperties" in exc.message:
             errors = place(exc.message, {}, "meta_key")
     return render(
@@ -257,11 +285,21 @@ def _time_filters(after: float | None, before: float | None) -> list[dict[str, s
     iso = "%Y-%m-%dT%H:%M:%SZ"
     found = []
     if after is not None:
-        found.append({"Name": "CreationTime", "Operator": "GreaterThan",
-                      "Value": datetime.fromtimestamp(after, UTC).strftime(iso)})
+        found.append(
+            {
+                "Name": "CreationTime",
+                "Operator": "GreaterThan",
+                "Value": datetime.fromtimestamp(after, UTC).strftime(iso),
+            }
+        )
     if before is not None:
-        found.append({"Name": "CreationTime", "Operator": "LessThan",
-                      "Value": datetime.fromtimestamp(before, UTC).strftime(iso)})
+        found.append(
+            {
+                "Name": "CreationTime",
+                "Operator": "LessThan",
+                "Value": datetime.fromtimestamp(before, UTC).strftime(iso),
+            }
+        )
     return found
 
 
@@ -271,8 +309,11 @@ def _search_versions(
     """A page of the group's versions through Search: rows, NextToken, and the number that match."""
     f = state.filters
     filters = [{"Name": "ModelPackageGroupName", "Operator": "Equals", "Value": name}]
-    for key, member in (("status", "ModelApprovalStatus"), ("stage", "ModelLifeCycle.Stage"),
-                        ("stage_status", "ModelLifeCycle.StageStatus")):
+    for key, member in (
+        ("status", "ModelApprovalStatus"),
+        ("stage", "ModelLifeCycle.Stage"),
+        ("stage_status", "ModelLifeCycle.StageStatus"),
+    ):
         if f[key]:
             filters.append({"Name": member, "Operator": "Equals", "Value": f[key]})
     if f["meta_key"]:
@@ -280,8 +321,11 @@ def _search_versions(
         filters.append({"Name": f"CustomerMetadataProperties.{f['meta_key']}", **test})
     filters += _time_filters(after, before)
     params: dict[str, Any] = {
-        "Resource": "ModelPackage", "SearchExpression": {"Filters": filters},
-        "SortBy": "CreationTime", "SortOrder": order, "MaxResults": state.size,
+        "Resource": "ModelPackage",
+        "SearchExpression": {"Filters": filters},
+        "SortBy": "CreationTime",
+        "SortOrder": order,
+        "MaxResults": state.size,
     }
     if state.token:
         params["NextToken"] = state.token
@@ -320,8 +364,15 @@ async def group_activity_page(request: Request) -> Response:
     )
     lines, older = paged_lines(records)
     return render(
-        request, "group_activity.html", **head, section="activity", lines=lines, older=older,
-        kind=asked["kind"], paged=asked["before"] is not None, kinds=activity_text.KIND_LABELS,
+        request,
+        "group_activity.html",
+        **head,
+        section="activity",
+        lines=lines,
+        older=older,
+        kind=asked["kind"],
+        paged=asked["before"] is not None,
+        kinds=activity_text.KIND_LABELS,
     )
 
 

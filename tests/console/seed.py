@@ -122,3 +122,17 @@ def xss_card() -> dict[str, Any]:
         return node
 
     return walk(copy.deepcopy(full_card()))
+
+# Every tab of a version page, by its URL segment (console.md 4).
+VERSION_TABS = (
+    "overview",
+    "activity",
+    "quality",
+    "explainability",
+    "bias",
+    "data-quality",
+    "recommendations",
+    "load-tests",
+    "inference",
+    "card",
+)

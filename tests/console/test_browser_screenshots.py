@@ -10,23 +10,12 @@ from typing import Any
 
 import pytest
 from console.browser_kit import screenshot
-from console.seed import Console, full_card, put_card, running_console, seed_group
+from console.seed import VERSION_TABS, Console, full_card, put_card, running_console, seed_group
 from playwright.sync_api import expect
 
 G = "/console/model-groups/ModelGroup1"
 V = G + "/versions/1"
-TABS = (
-    "overview",
-    "activity",
-    "quality",
-    "explainability",
-    "bias",
-    "data-quality",
-    "recommendations",
-    "load-tests",
-    "inference",
-    "card",
-)
+TABS = VERSION_TABS
 NARROW = {"width": 420, "height": 800}
 
 # screenshot name → path

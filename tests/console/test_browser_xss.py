@@ -17,6 +17,7 @@ import pytest
 from console.seed import (
     IMG,
     PAYLOAD,
+    VERSION_TABS,
     Console,
     group_request,
     package_request,
@@ -29,18 +30,7 @@ from playwright.sync_api import expect
 GROUP = "Xss"
 G = f"/console/model-groups/{GROUP}"
 V = f"{G}/versions/1"
-TABS = (
-    "overview",
-    "activity",
-    "quality",
-    "explainability",
-    "bias",
-    "data-quality",
-    "recommendations",
-    "load-tests",
-    "inference",
-    "card",
-)
+TABS = VERSION_TABS
 
 
 def xss_package() -> dict[str, Any]:
