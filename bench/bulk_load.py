@@ -90,6 +90,7 @@ def rows(
             "approval": approval,
             "stage": None,
             "document": dump(own),
+            "summary": packages.summary_of(own),
         }
 
 

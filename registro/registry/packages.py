@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import botocore.session
 from sqlalchemy import Connection
 
 from registro import store
 from registro.events.kinds import EventKind, update_kind
 from registro.registry import activity, arns, cards, errors, groups, paging, tags
 from registro.registry.context import Context, Request, Result
-from registro.registry.documents import Stored, dump, load, request_hash
+from registro.registry.documents import Stored, dump, joined_list, load, request_hash
 from registro.store.groups import Duplicate
 
 MAX_VERSION = 999_999_999  # the largest version the ModelPackageArn pattern allows
@@ -39,6 +40,11 @@ _UPDATED_FIELD = {
     "ModelCard": "ModelCard",
     "ModelLifeCycle": "ModelLifeCycle",
 }
+
+# ListModelPackages' members, in botocore's order: each row stores its summary as wire JSON.
+_SUMMARY_MEMBERS = tuple(
+    botocore.session.get_session().get_service_model("sagemaker").shape_for("ModelPackageSummary").members
+)
 
 _SUMMARY_OF_DELETED = (
     "ModelPackageGroupName",
@@ -172,6 +178,7 @@ def _insert(ctx: Context, conn: Connection, document: dict[str, Any], *, group_i
         approval=document.get("ModelApprovalStatus"),
         stage=document.get("ModelLifeCycle", {}).get("Stage"),
         document=dump(document),
+        summary=summary_of(document),
     )
 
 
@@ -242,15 +249,16 @@ def list_model_packages(ctx: Context, request: Request) -> Result:
         ctx, "ListModelPackages", query, asked, rows,
         lambda last: [last.name, last.version or 0, last.id] if asked.sort_by_name else [last.created_at, last.id],
     )
-    return {"ModelPackageSummaryList": [_summary(r.document) for r in page], "NextToken": token}
+    return joined_list("ModelPackageSummaryList", [r.summary for r in page], token)
 
 
-def _summary(text: str) -> dict[str, Any]:
-    document = load(text)
-    if "ModelPackageVersion" in document:
+def summary_of(document: Mapping[str, Any]) -> str:
+    """The row's ListModelPackages entry, stored with it so a page is joined text, not parsed documents."""
+    summary = {k: document[k] for k in _SUMMARY_MEMBERS if document.get(k) is not None}
+    if "ModelPackageVersion" in summary:
         # A version's summary names its group, not itself (seed; sagemaker-python-sdk#5606).
-        del document["ModelPackageName"]
-    return document
+        del summary["ModelPackageName"]
+    return dump(summary)
 
 
 def _for_writing(ctx: Context, conn: Connection, arn: str) -> Any:
@@ -287,6 +295,7 @@ def update_model_package(ctx: Context, request: Request) -> Result:
             approval=after.get("ModelApprovalStatus"),
             stage=after.get("ModelLifeCycle", {}).get("Stage"),
             document=dump(after),
+            summary=summary_of(after),
         )
         activity.note(
             ctx, conn, update_kind(fields), arn=arn, group_name=row.name if row.version else None,

@@ -57,7 +57,7 @@ def listing(
 ) -> Sequence[Row[Any]]:
     """`versioned` None means both kinds. Name order: package or group name, then version."""
     query: Select[Any] = select(
-        packages.c.id, packages.c.name, packages.c.version, packages.c.created_at, packages.c.document
+        packages.c.id, packages.c.name, packages.c.version, packages.c.created_at, packages.c.summary
     )
     if group_id is not None:
         query = query.where(packages.c.group_id == group_id)

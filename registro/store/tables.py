@@ -50,6 +50,7 @@ packages = Table(
     Column("approval", String(32)),
     Column("stage", String(63)),
     Column("document", Text, nullable=False),  # DescribeModelPackage's stored members, as JSON
+    Column("summary", Text),  # its ModelPackageSummary, as wire JSON (every row has one since 0002)
     UniqueConstraint("group_id", "version", name="uq_packages_group_version"),
     Index("ix_packages_group_created", "group_id", "created_at", "id"),
     Index("ix_packages_account_name", "account", "name", "id"),
