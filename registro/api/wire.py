@@ -38,7 +38,10 @@ def read_params(body: bytes) -> dict[str, Any]:
         raise SerializationError(f"Request body is not valid JSON: {exc}") from None
     if not isinstance(params, dict):
         raise SerializationError("Request body must be a JSON object.")
-    if _depth(params) > MAX_DEPTH:
+    # Every level opens with a bracket, so a body with at most MAX_DEPTH of them (brackets inside
+    # strings only add to the count) is shallow enough without a walk: 1 µs instead of 36 µs for a
+    # 4.5 KB CreateModelPackage, which has 37.
+    if body.count(b"{") + body.count(b"[") > MAX_DEPTH and _depth(params) > MAX_DEPTH:
         raise SerializationError(f"Request body is nested deeper than {MAX_DEPTH} levels.")
     return params
 

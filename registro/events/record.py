@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection
@@ -20,14 +21,15 @@ def record(
     account: str,
     group_name: str | None,
     version: int | None,
-    detail: dict[str, Any],
+    detail: Mapping[str, Any] | str,
     by: str,
     access_key: str,
     at: int,
     request_id: str,
     previous: dict[str, Any] | None = None,
 ) -> str:
-    """Append the record of a change; returns its event id (the future webhook-id)."""
+    """Append the record of a change; returns its event id (the future webhook-id). `detail` may be
+    given as JSON text already (a created document as stored): dumping 4 KB again costs ~25 µs."""
     event_id = str(uuid.uuid4())
     activity.append(
         conn,
@@ -42,7 +44,7 @@ def record(
         by=by,
         access_key=access_key,
         request_id=request_id,
-        detail=json.dumps(detail, separators=(",", ":")),
+        detail=detail if isinstance(detail, str) else json.dumps(detail, separators=(",", ":")),
         previous=None if previous is None else json.dumps(previous, separators=(",", ":")),
     )
     return event_id

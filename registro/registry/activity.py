@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -24,10 +24,11 @@ def note(
     arn: str,
     group_name: str | None,
     version: int | None = None,
-    detail: dict[str, Any],
+    detail: Mapping[str, Any] | str,
     previous: dict[str, Any] | None = None,
 ) -> None:
-    """Record one change, by this call's caller, at this call's time, under its request id."""
+    """Record one change, by this call's caller, at this call's time, under its request id.
+    `detail` may be JSON text already (record.record)."""
     record.record(
         conn,
         kind,

@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, Row, select
 
+from registro.store.engine import Sql
 from registro.store.tables import activity
+
+# Every write appends one record: driver SQL with every column but the id named once.
+_COLUMNS = tuple(column.name for column in activity.c if column.name != "id")
+_QUOTED = ", ".join(f'"{c}"' for c in _COLUMNS)  # "by" is a keyword
+_APPEND = Sql(f"INSERT INTO {activity.name} ({_QUOTED}) VALUES ({', '.join(':' + c for c in _COLUMNS)})")
 
 
 def append(conn: Connection, **values: Any) -> None:
-    conn.execute(insert(activity).values(**values))
+    """One record; every column but the id must be given (None for empty ones)."""
+    _APPEND(conn, values)
 
 
 def for_resource(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,7 +10,19 @@ from sqlalchemy import Connection, Row, Select, delete, exists, insert, select, 
 from sqlalchemy.exc import IntegrityError
 
 from registro.store import keyset
+from registro.store.engine import Sql
 from registro.store.tables import groups, packages
+
+# The create path's statements (every create reads its group and takes a version), as driver SQL.
+_COLUMNS = tuple(column.name for column in groups.c)
+_GroupRow: Any = namedtuple("GroupRow", _COLUMNS)  # type: ignore[misc]  # fields from the table
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM {groups.name} WHERE arn = :arn"
+_BY_ARN = Sql(_SELECT)
+# SQLite has no FOR UPDATE: its writers already hold the database's one write lock (BEGIN IMMEDIATE).
+_BY_ARN_LOCKED = Sql(_SELECT, postgresql=_SELECT + " FOR UPDATE")
+_TAKE_VERSION = Sql(
+    f"UPDATE {groups.name} SET next_version = next_version + 1 WHERE id = :id RETURNING next_version"
+)
 
 
 class Duplicate(Exception):
@@ -23,21 +36,15 @@ def insert_group(conn: Connection, **values: Any) -> int:
         raise Duplicate(values["arn"]) from None
 
 
-def by_arn(conn: Connection, arn: str, *, lock: bool = False) -> Row[Any] | None:
-    query = select(groups).where(groups.c.arn == arn)
-    if lock:
-        query = query.with_for_update()
-    return conn.execute(query).first()
+def by_arn(conn: Connection, arn: str, *, lock: bool = False) -> Any:
+    """The group's row (its columns as attributes), or None; `lock` holds it until the transaction ends."""
+    found = (_BY_ARN_LOCKED if lock else _BY_ARN)(conn, {"arn": arn}).fetchone()
+    return None if found is None else _GroupRow._make(found)
 
 
 def take_version(conn: Connection, group_id: int) -> int:
     """The group's next version number, taken under its row lock (PostgreSQL) or the write lock (SQLite)."""
-    taken = conn.execute(
-        update(groups)
-        .where(groups.c.id == group_id)
-        .values(next_version=groups.c.next_version + 1)
-        .returning(groups.c.next_version)
-    ).scalar_one()
+    (taken,) = _TAKE_VERSION(conn, {"id": group_id}).fetchone()
     return int(taken) - 1
 
 
@@ -62,3 +69,4 @@ def listing(conn: Connection, account: str, window: keyset.Window) -> Sequence[R
     return conn.execute(
         keyset.page(query, keys, window.after, descending=window.descending, limit=window.limit)
     ).all()
+

@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, or_, select
+from sqlalchemy import Connection, delete, or_
 
 from registro.store import dialects
+from registro.store.engine import Sql
 from registro.store.tables import client_tokens
 
+# Creates carry a ClientToken (boto3 fills one in): driver SQL, as on the rest of the create path.
+_Found: Any = namedtuple("_Found", ["request_hash", "result_arn"])
+_FIND = Sql(f"SELECT request_hash, result_arn FROM {client_tokens.name} WHERE scope = :scope AND token = :token")
+_REMEMBER = Sql(
+    f"INSERT INTO {client_tokens.name} (scope, token, request_hash, result_arn)"
+    " VALUES (:scope, :token, :request_hash, :result_arn)"
+)
 
-def find(conn: Connection, scope: str, token: str) -> Row[Any] | None:
-    """The token's memory, locked until the transaction ends so one request at a time uses it."""
+
+def find(conn: Connection, scope: str, token: str) -> Any:
+    """The token's memory (`request_hash`, `result_arn`) or None, locked until the transaction ends
+    so one request at a time uses it."""
     dialects.lock_key(conn, f"client-token\n{scope}\n{token}")
-    return conn.execute(
-        select(client_tokens).where(client_tokens.c.scope == scope, client_tokens.c.token == token)
-    ).first()
+    found = _FIND(conn, {"scope": scope, "token": token}).fetchone()
+    return None if found is None else _Found._make(found)
 
 
 def remember(conn: Connection, scope: str, token: str, request_hash: str, result_arn: str) -> None:
-    conn.execute(
-        insert(client_tokens).values(scope=scope, token=token, request_hash=request_hash, result_arn=result_arn)
-    )
+    _REMEMBER(conn, {"scope": scope, "token": token, "request_hash": request_hash, "result_arn": result_arn})
 
 
 def forget(conn: Connection, arn: str) -> None:
