@@ -175,7 +175,9 @@ class _GroupCommit:
             self._pass_or_commit(batch)
         batch.done.wait()
         if batch.error is not None:
-            raise CommitFailed("the COMMIT holding this write failed; the write is not stored") from batch.error
+            raise CommitFailed(
+                "the COMMIT holding this write failed; the write is not stored"
+            ) from batch.error
 
     def _open(self) -> tuple[Connection, _Batch]:
         """The connection, in the open batch's transaction (BEGIN IMMEDIATE if none is open)."""
@@ -214,7 +216,9 @@ class _GroupCommit:
         """Hand the open transaction to the next waiting writer, or end it; either way give up the turn."""
         try:
             with self.count_lock:
-                pass_on = self.waiting > 0 and batch is not None and batch.size < MAX_BATCH and batch.error is None
+                pass_on = (
+                    self.waiting > 0 and batch is not None and batch.size < MAX_BATCH and batch.error is None
+                )
             if pass_on or self.transaction is None:
                 return
             transaction, self.transaction, self.batch = self.transaction, None, None
@@ -223,22 +227,26 @@ class _GroupCommit:
                     transaction.commit()
                 else:
                     transaction.rollback()
-            except BaseException as exc:
+            except BaseException as exc:  # noqa: BLE001 (every member, the committer too, raises CommitFailed from it)
                 if batch is not None:
                     batch.error = batch.error or exc
-                transaction.close()  # rolls back if still open
-                raise
+                # SQLite may keep the transaction open after a failed COMMIT (a deferred constraint);
+                # closing the connection ends it, and the next write opens a fresh one.
+                self.close_connection()
             finally:
                 if batch is not None:
                     batch.done.set()
         finally:
             self.turn.release()
 
+    def close_connection(self) -> None:
+        conn, self.conn = self.conn, None
+        if conn is not None:
+            conn.close()
+
     def close(self) -> None:
         with self.turn:
-            if self.conn is not None:
-                self.conn.close()
-                self.conn = None
+            self.close_connection()
 
 
 class Store:

@@ -13,7 +13,9 @@ from registro.store.tables import client_tokens
 
 # Creates carry a ClientToken (boto3 fills one in): driver SQL, as on the rest of the create path.
 _Found: Any = namedtuple("_Found", ["request_hash", "result_arn"])
-_FIND = Sql(f"SELECT request_hash, result_arn FROM {client_tokens.name} WHERE scope = :scope AND token = :token")
+_FIND = Sql(
+    f"SELECT request_hash, result_arn FROM {client_tokens.name} WHERE scope = :scope AND token = :token"
+)
 _REMEMBER = Sql(
     f"INSERT INTO {client_tokens.name} (scope, token, request_hash, result_arn)"
     " VALUES (:scope, :token, :request_hash, :result_arn)"
@@ -34,4 +36,6 @@ def remember(conn: Connection, scope: str, token: str, request_hash: str, result
 
 def forget(conn: Connection, arn: str) -> None:
     """Tokens scoped to, or resulting in, this resource."""
-    conn.execute(delete(client_tokens).where(or_(client_tokens.c.scope == arn, client_tokens.c.result_arn == arn)))
+    conn.execute(
+        delete(client_tokens).where(or_(client_tokens.c.scope == arn, client_tokens.c.result_arn == arn))
+    )
