@@ -456,7 +456,27 @@ def check_creates(sm: Any, seeded: int, answered: list[str]) -> str:
     )
 
 
-def bench_store(store: str, duration: int, connections: int, work: Path) -> tuple[list[Run], str]:
+def profiled(pid: int, duration: float, out: Path | None) -> contextlib.AbstractContextManager[object]:
+    """py-spy sampling the server for `duration` s into `out` (collapsed stacks), or nothing."""
+    if out is None:
+        return contextlib.nullcontext()
+    command = [
+        "taskset", "-c", GENERATOR_CORE, str(ROOT / ".venv" / "bin" / "py-spy"), "record", "--pid", str(pid),
+        "--duration", str(int(duration)), "--format", "raw", "--output", str(out), "--nonblocking",
+    ]  # fmt: skip
+    recorder = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    @contextlib.contextmanager
+    def waiting() -> Iterator[object]:
+        yield recorder
+        recorder.wait()
+
+    return waiting()
+
+
+def bench_store(
+    store: str, duration: int, connections: int, work: Path, only: list[str], profile: Path | None
+) -> tuple[list[Run], str]:
     with contextlib.ExitStack() as stack:
         data_dir = work / store
         data_dir.mkdir()
@@ -474,6 +494,8 @@ def bench_store(store: str, duration: int, connections: int, work: Path) -> tupl
         print(f"{store}: seeded {SEED} versions in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         runs: list[Run] = []
         for scenario, requests in scenarios(url, sm, arns, body, duration).items():
+            if only and not any(scenario.lower().startswith(prefix.lower()) for prefix in only):
+                continue
             creates = scenario == "CreateModelPackage"
             status, answer = send_once(url, requests.pop() if creates else requests[0])
             if status != 200:
@@ -483,12 +505,16 @@ def bench_store(store: str, duration: int, connections: int, work: Path) -> tupl
             if not creates:
                 replay(scenario, url, path, conns, WARMUP_S, pid, None)
             print(f"{store}: {scenario}, {duration} s over {conns} connections", file=sys.stderr)
-            runs.append(replay(scenario, url, path, conns, duration, pid, postgres, keep_arns=creates))
+            out = profile / f"{store}-{scenario.split()[0]}.txt" if profile else None
+            with profiled(pid, duration, out):
+                runs.append(replay(scenario, url, path, conns, duration, pid, postgres, keep_arns=creates))
             if creates and runs[-1].sent > runs[-1].owned:
                 sys.exit(
                     f"wrk sent {runs[-1].sent} creates but only {runs[-1].owned} were signed: raise "
                     "CREATES_PER_SECOND_SIGNED so that no ClientToken is sent twice"
                 )
+        if not runs or runs[-1].scenario != "CreateModelPackage":
+            return runs, "Creates: not run."
         return runs, check_creates(sm, SEED, runs[-1].arns)
 
 
@@ -555,7 +581,17 @@ def main() -> None:
     parser.add_argument("--store", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--duration", type=int, default=10, help="seconds per scenario (default 10)")
     parser.add_argument("--connections", type=int, default=64, help="connections for reads (default 64)")
+    parser.add_argument(
+        "--only", default="", help="scenarios whose names start with these, comma-separated (e.g. Describe,List)"
+    )
+    parser.add_argument("--no-ceiling", action="store_true", help="skip the bare Starlette calibration")
+    parser.add_argument(
+        "--profile", type=Path, help="folder for py-spy's collapsed stacks of the server, one file per scenario"
+    )
     args = parser.parse_args()
+    only = [name for name in args.only.split(",") if name]
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
     if not {int(SERVER_CORE), int(GENERATOR_CORE)} <= os.sched_getaffinity(0):
         sys.exit(f"needs cores {SERVER_CORE} and {GENERATOR_CORE}: the server runs on one, wrk on the other")
     # This process (seeding, signing, sampling) stays off the server's core too.
@@ -574,16 +610,17 @@ def main() -> None:
         work = Path(tmp)
         for store in ("sqlite", "postgresql") if args.store == "both" else (args.store,):
             load = os.getloadavg()[0]
-            runs, creates = bench_store(store, args.duration, args.connections, work)
+            runs, creates = bench_store(store, args.duration, args.connections, work, only, args.profile)
             print(
                 table(f"{store}: {setting}, load average before {load:.2f}", runs) + "\n\n" + creates + "\n",
                 flush=True,
             )
-        ceiling = bench_ceiling(args.duration, args.connections, work)
-        print(
-            table(f"calibration: bare Starlette + uvicorn on one core, {setting}", [ceiling]) + "\n",
-            flush=True,
-        )
+        if not args.no_ceiling:
+            ceiling = bench_ceiling(args.duration, args.connections, work)
+            print(
+                table(f"calibration: bare Starlette + uvicorn on one core, {setting}", [ceiling]) + "\n",
+                flush=True,
+            )
     print(f"wall time {time.perf_counter() - started:.1f} s")
 
 

@@ -83,6 +83,15 @@ def delete_model_package_group(ctx: Context, request: Request) -> Result:
     return {}
 
 
+def existing_id(ctx: Context, name_or_arn: str) -> int:
+    """existing()'s group id, read directly: for reads that need nothing else of the group."""
+    arn = arns.group_ref(ctx, name_or_arn)
+    found = store.groups.id_of(ctx.store.direct, arn)
+    if found is None:
+        raise errors.group_not_found(arn)
+    return found
+
+
 def existing(ctx: Context, conn: Any, name_or_arn: str, *, lock: bool = False) -> Any:
     """The group row a name or ARN designates, else the contract's ValidationException."""
     arn = arns.group_ref(ctx, name_or_arn)

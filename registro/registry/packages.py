@@ -215,8 +215,7 @@ def describe_model_package(ctx: Context, request: Request) -> Result | Stored:
     """DescribeModelPackage, by unversioned name, `{group}/{n}` or ARN. The stored document is the
     answer, as it is, unless MetadataOnly asks for less of the card."""
     arn = arns.package_ref(ctx, request["ModelPackageName"])
-    with ctx.store.read() as conn:
-        text = store.packages.document_of(conn, arn)
+    text = store.packages.document_of(ctx.store.direct, arn)
     if text is None:
         raise errors.package_not_found(arn)
     if request.get("IncludedData") != "MetadataOnly":
@@ -227,29 +226,31 @@ def describe_model_package(ctx: Context, request: Request) -> Result | Stored:
     return document
 
 
-def list_model_packages(ctx: Context, request: Request) -> Result:
+def list_model_packages(ctx: Context, request: Request) -> Result | Stored:
     """ListModelPackages: a group's versions, or the account's packages of the asked type."""
     extra = ("ModelApprovalStatus", "ModelPackageGroupName", "ModelPackageType")
     asked, query = paging.window(ctx, "ListModelPackages", request, extra)
     group_ref = request.get("ModelPackageGroupName")
     kind = request.get("ModelPackageType", "Versioned" if group_ref else "Unversioned")
-    with ctx.store.read() as conn:
-        group_id = groups.existing(ctx, conn, group_ref).id if group_ref else None
-        if group_ref and kind == "Unversioned":
-            return {"ModelPackageSummaryList": []}
-        rows = store.packages.listing(
-            conn,
-            ctx.account,
-            asked,
-            group_id=group_id,
-            versioned={"Versioned": True, "Unversioned": False}.get(kind),
-            approval=request.get("ModelApprovalStatus"),
-        )
+    # Two single-statement direct reads: the group, then the page (sorted by a unique key, so a group
+    # deleted in between just lists nothing).
+    group_id = groups.existing_id(ctx, group_ref) if group_ref else None
+    if group_ref and kind == "Unversioned":
+        return {"ModelPackageSummaryList": []}
+    rows = store.packages.listing(
+        ctx.store.direct,
+        ctx.account,
+        asked,
+        group_id=group_id,
+        versioned={"Versioned": True, "Unversioned": False}.get(kind),
+        approval=request.get("ModelApprovalStatus"),
+    )
     page, token = paging.cut(
         ctx, "ListModelPackages", query, asked, rows,
-        lambda last: [last.name, last.version or 0, last.id] if asked.sort_by_name else [last.created_at, last.id],
+        # Rows are (id, name, version, created_at, summary).
+        lambda last: [last[1], last[2] or 0, last[0]] if asked.sort_by_name else [last[3], last[0]],
     )
-    return joined_list("ModelPackageSummaryList", [r.summary for r in page], token)
+    return joined_list("ModelPackageSummaryList", [r[4] for r in page], token)
 
 
 def summary_of(document: Mapping[str, Any]) -> str:

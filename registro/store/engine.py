@@ -29,6 +29,8 @@ from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from registro.store.direct import Direct
+
 # How long a SQLite writer waits for the lock held by another process before giving up (ms).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Writes one SQLite COMMIT may hold. Writers queued beyond it wait for the next COMMIT, so a batch's
@@ -256,6 +258,8 @@ class Store:
         self.url = url
         self.dialect = make_url(url).get_backend_name()
         self._group_commit: _GroupCommit | None = None
+        # One-statement hot reads (describe, list pages) skip SQLAlchemy: store/direct.py.
+        self.direct = Direct(url, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS)
         if self.dialect == "sqlite":
             self.reader = _sqlite_engine(url, begin="DEFERRED")
             self.writer = _sqlite_engine(url, begin="IMMEDIATE")
@@ -285,6 +289,7 @@ class Store:
                 yield conn
 
     def dispose(self) -> None:
+        self.direct.close()
         if self._group_commit is not None:
             self._group_commit.close()
             self._readers.close()

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Row, Select, delete, exists, insert, select, 
 from sqlalchemy.exc import IntegrityError
 
 from registro.store import keyset
+from registro.store.direct import Direct
 from registro.store.engine import Sql
 from registro.store.tables import groups, packages
 
@@ -70,3 +71,8 @@ def listing(conn: Connection, account: str, window: keyset.Window) -> Sequence[R
         keyset.page(query, keys, window.after, descending=window.descending, limit=window.limit)
     ).all()
 
+
+def id_of(direct: Direct, arn: str) -> int | None:
+    """The group's id, by one direct read (listing its versions needs nothing else)."""
+    found = direct.one(f"SELECT id FROM {groups.name} WHERE arn = ?", (arn,))
+    return None if found is None else int(found[0])
