@@ -24,7 +24,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 
 
 def lock_key(conn: Connection, key: str) -> None:
@@ -35,6 +35,46 @@ def lock_key(conn: Connection, key: str) -> None:
     """
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+
+
+def tag_list(dialect_name: str, tags: Table, owner: FromClause) -> ColumnElement[Any]:
+    """The tags of `owner`'s row (by its `arn`) as wire JSON text sorted by key, `[{"Key":"k","Value":"v"}]`
+    or `[]`: a scalar subquery correlated to `owner`. Search splices it into the stored document, so it is
+    spelled as `json.dumps(tags, ensure_ascii=False, separators=(",", ":"))` spells it.
+
+    SQLite 3.40 has no ORDER BY inside an aggregate: group_concat takes its rows from an ordered subquery.
+    """
+    quote = func.to_json if dialect_name == "postgresql" else func.json_quote
+    item = _joined(
+        _constant('{"Key":'),
+        cast(quote(tags.c.key), Text),
+        _constant(',"Value":'),
+        cast(quote(tags.c.value), Text),
+        _constant("}"),
+    )
+    if dialect_name == "postgresql":
+        joined = func.string_agg(item, aggregate_order_by(_constant(","), tags.c.key))
+        listed = select(_joined(_constant("["), func.coalesce(joined, _constant("")), _constant("]")))
+        return listed.where(tags.c.arn == owner.c.arn).scalar_subquery()
+    ordered = (
+        select(item.label("item")).where(tags.c.arn == owner.c.arn).order_by(tags.c.key).correlate(owner)
+    ).subquery("tag_items")
+    joined = func.group_concat(ordered.c.item, _constant(","))
+    return select(
+        _joined(_constant("["), func.coalesce(joined, _constant("")), _constant("]"))
+    ).scalar_subquery()
+
+
+def _constant(text: str) -> ColumnElement[Any]:
+    """A string constant written into the SQL, not a bound parameter (text without quotes only)."""
+    return literal_column(f"'{text}'", Text)
+
+
+def _joined(*parts: ColumnElement[Any]) -> ColumnElement[Any]:
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined.op("||", return_type=Text)(part)
+    return joined
 
 
 # --- JSON inside stored documents (store/search.py) ------------------------------------------------------

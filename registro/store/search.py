@@ -3,44 +3,57 @@
     Junction(any, parts) ── AND / OR of its parts          Not(part) ── NOT
     Nested(path, tests)  ── EXISTS (one element of the list at `path` passes every test)
     Test(field, operator, values)
-      field on an indexed column (ModelPackageGroupName, ModelApprovalStatus, CreationTime, ...)  → the column
+      field on an indexed column (ModelApprovalStatus, CreationTime, ...)  → the column
+      ModelPackageGroupName Equals/In of versions → group_id = (SELECT id FROM groups ...), which the
+                                                indexes lead with (and then `account =` is left out)
       field.tag (Tags.<key>)                  → EXISTS (SELECT 1 FROM tags WHERE arn = row.arn AND key = :k ...)
       field.steps (a path in `document`)      → JSON functions (dialects.json_access); every EACH/LAX step
                                                 adds an array-elements FROM item inside one EXISTS
 
-Nothing is filtered in Python: page() runs one statement (two for a page past the last match). The
+Nothing is filtered in Python: page() runs one statement (two for a page past the last match), built
+and compiled once per shape of query (values are parameters) and run on the driver's connection. The
 registry resolves property names and parses values; this module only knows steps, operators and the
 value kinds text, number, timestamp (epoch seconds, as documents hold them) and boolean.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from enum import Enum
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    BigInteger,
+    BindParameter,
+    Boolean,
     ColumnElement,
     Connection,
+    Dialect,
+    Float,
     FromClause,
-    Row,
+    Integer,
     Select,
     Table,
+    Text,
     and_,
+    bindparam,
     case,
     exists,
     false,
     func,
     literal,
+    literal_column,
     not_,
     or_,
     select,
     true,
 )
 
-from registro.store.dialects import Json, Node, json_access
+from registro.store.dialects import Json, Node, json_access, tag_list
 from registro.store.tables import groups, packages, tags
 
 
@@ -155,54 +168,161 @@ _COMPARE: dict[str, Callable[[ColumnElement[Any], Any], ColumnElement[bool]]] = 
 }
 
 
-def page(
-    conn: Connection, query: Query, after: Sequence[Any] | None, limit: int
-) -> tuple[Sequence[Row[Any]], int]:
-    """Up to `limit` rows (id, arn, document, position) after the position `after` of an earlier page, and
-    how many rows match on all pages together (TotalHits).
+class Hit(NamedTuple):
+    """One row of a page: `tags` is its tag list as wire JSON text (`[{"Key":…,"Value":…}]`, sorted by
+    key); `total` how many rows match on all pages together (TotalHits)."""
 
-    One statement: the matches with their total (count(*) OVER ()), then the keyset, order and limit
-    around them. Every match is visited to count it anyway; a second COUNT statement would filter, and
-    on PostgreSQL parse each document, all over again. Only a page past the last match counts apart.
+    id: int
+    document: str
+    sort_flag: int
+    sort_key: Any
+    tags: str
+    total: int
+
+
+def page(conn: Connection, query: Query, after: Sequence[Any] | None, limit: int) -> tuple[list[Hit], int]:
+    """Up to `limit` rows after the position `after` of an earlier page, and how many rows match in all.
+
+    One statement (two for a page past the last match):
+
+        SELECT ranked.id, shown.document, …, (tags of shown) AS tags, (count of the matches) AS total
+        FROM (SELECT id, <sort key> FROM table WHERE <scope> AND <after the position>
+              ORDER BY <sort key>, id LIMIT n) AS ranked
+        JOIN table AS shown ON shown.id = ranked.id
+
+    `ranked` walks an index in order and stops after `limit` rows when one leads with the filter's
+    equality columns and the sort key (store/tables.py, 0003); documents are read for the page's rows
+    only, and a sort, where no index gives the order, carries keys, not documents. The count is an
+    uncorrelated subquery, run once, on an index alone when every filter has a column.
+
+    The statement is built and compiled once per shape of query (its values taken out, _plan) and run
+    on the transaction's driver connection: building it with SQLAlchemy per call cost 2.3 ms of a
+    3-filter search's 3.9 ms in the store, the SQL itself 0.86 ms (300 versions, 75 hits).
     """
-    table = _TABLES[query.resource]
-    compiler = _Compiler(json_access(conn.dialect.name), query.resource, table)
-    key = compiler.sort_key(query.sort)
-    # Missing values sort last in either order: a flag, ordered with the key, puts them at the end.
-    if query.sort.descending:
-        flag = case((key.is_(None), 0), else_=1)
-    else:
-        flag = case((key.is_(None), 1), else_=0)
-    where = compiler.scope(query)
-    matches = (
-        select(
-            table.c.id,
-            table.c.arn,
-            table.c.document,
-            flag.label("sort_flag"),
-            key.label("sort_key"),
-            func.count().over().label("total"),
-        )
-        .select_from(compiler.source())
-        .where(*where)
-        .subquery("matches")
-    )
-    keys: list[ColumnElement[Any]] = [matches.c.sort_flag, matches.c.sort_key, matches.c.id]
-    statement: Select[Any] = select(matches)
+    skeleton, values = _skeleton(query)
+    shape = None if after is None else (after[0], after[1] is None)
+    plan = _plan(conn.dialect, skeleton, shape, limit)
+    params = dict(plan.constants, account=query.account)
+    for name, index, code in plan.slots:
+        params[name] = _converted(code, values[index])
     if after is not None:
-        statement = statement.where(_beyond(keys, after, query.sort.descending))
-    order = [k.desc() if query.sort.descending else k.asc() for k in keys]
-    rows = conn.execute(statement.order_by(*order).limit(limit)).all()
+        params.update(after_flag=after[0], after_key=after[1], after_id=after[2])
+    driver: Any = conn.connection.driver_connection
+    rows = [Hit._make(row) for row in _run(driver, plan.sql, plan.order, params)]
     if rows:
         return rows, int(rows[0].total)
     if after is None:
         return rows, 0
-    return rows, int(
-        conn.execute(select(func.count()).select_from(compiler.source()).where(*where)).scalar_one()
+    return rows, int(_run(driver, plan.count_sql, plan.count_order, params)[0][0])
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A compiled page statement: driver SQL, parameter order (positional drivers), constants, and where
+    each value of the query goes (parameter name, value index, conversion code)."""
+
+    sql: str
+    order: tuple[str, ...] | None
+    count_sql: str
+    count_order: tuple[str, ...] | None
+    constants: dict[str, Any]
+    slots: tuple[tuple[str, int, str], ...]
+
+
+def _run(driver: Any, sql: str, order: tuple[str, ...] | None, params: dict[str, Any]) -> list[Any]:
+    rows: list[Any] = driver.execute(sql, params if order is None else [params[n] for n in order]).fetchall()
+    return rows
+
+
+def _skeleton(query: Query) -> tuple[Query, list[Any]]:
+    """The query with each value replaced by a _Slot (and no account), and the values in slot order."""
+    values: list[Any] = []
+
+    def slotted(test: Test) -> Test:
+        slots = []
+        for kind, value in test.values:
+            slots.append((kind, _Slot(len(values))))
+            values.append(value)
+        return replace(test, values=tuple(slots))
+
+    def condition(part: Condition) -> Condition:
+        if isinstance(part, Test):
+            return slotted(part)
+        if isinstance(part, Nested):
+            return Nested(part.path, tuple(slotted(t) for t in part.tests))
+        if isinstance(part, Junction):
+            return Junction(part.any, tuple(condition(p) for p in part.parts))
+        return Not(condition(part.part))
+
+    where = None if query.where is None else condition(query.where)
+    return Query(query.resource, "", where, query.sort), values
+
+
+@lru_cache(maxsize=512)
+def _plan(dialect: Dialect, query: Query, after: tuple[int, bool] | None, limit: int) -> _Plan:
+    """The page statement for a query skeleton, `after` (flag, key missing) of the position if any."""
+    table = _TABLES[query.resource]
+    compiler = _Compiler(json_access(dialect.name), query.resource, table)
+    key, nullable = compiler.sort_key(query.sort)
+    where = compiler.scope(query)
+    source = compiler.source()
+    descending = query.sort.descending
+    columns: list[ColumnElement[Any]] = [table.c.id.label("id"), key.label("sort_key")]
+    keys: list[ColumnElement[Any]] = [key, table.c.id]
+    if nullable:
+        # Missing values sort last in either order: a flag, ordered with the key, puts them at the end.
+        flag = case((key.is_(None), 0), else_=1) if descending else case((key.is_(None), 1), else_=0)
+        columns.append(flag.label("sort_flag"))
+        keys.insert(0, flag)
+    ranked_query = select(*columns).select_from(source).where(*where)
+    if after is not None:
+        ranked_query = ranked_query.where(_beyond(keys, after, descending))
+    ranked = ranked_query.order_by(*_ordered(keys, descending)).limit(limit).subquery("ranked")
+    shown = table.alias("shown")
+    order: list[ColumnElement[Any]] = [ranked.c.sort_key, ranked.c.id]
+    flag_column: ColumnElement[Any] = literal_column(str(_PRESENT[descending]))
+    if nullable:
+        order.insert(0, ranked.c.sort_flag)
+        flag_column = ranked.c.sort_flag
+    count = select(func.count()).select_from(source).where(*where)
+    statement = (
+        select(
+            ranked.c.id,
+            shown.c.document,
+            flag_column.label("sort_flag"),
+            ranked.c.sort_key,
+            tag_list(dialect.name, tags, shown).label("tags"),
+            count.scalar_subquery().label("total"),
+        )
+        .select_from(ranked.join(shown, shown.c.id == ranked.c.id))
+        .order_by(*_ordered(order, descending))
     )
+    sql, positions, constants = _compiled(statement, dialect)
+    count_sql, count_positions, count_constants = _compiled(count, dialect)
+    constants.update(count_constants)
+    slots = []
+    for name in constants:
+        match = _SLOT_NAME.fullmatch(name)
+        if match is not None:
+            slots.append((name, int(match[1]), match[2]))
+    return _Plan(sql, positions, count_sql, count_positions, constants, tuple(slots))
 
 
-def position(row: Row[Any]) -> list[Any]:
+_SLOT_NAME = re.compile(r"v(\d+)_(\w+)")
+
+
+def _compiled(statement: Select[Any], dialect: Dialect) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
+    """Driver SQL, the parameter names in order (positional drivers; else None) and their compiled values."""
+    compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    positions = tuple(compiled.positiontup) if compiled.positiontup is not None else None
+    return compiled.string, positions, dict(compiled.construct_params())
+
+
+# A row's sort flag when it has a sort key, by descending: a row without one gets the other value.
+_PRESENT = {True: 1, False: 0}
+
+
+def position(row: Hit) -> list[Any]:
     """A row's place in the order, as page() takes it back (JSON values: a NextToken carries it)."""
     key = row.sort_key
     if isinstance(key, Decimal):
@@ -210,37 +330,42 @@ def position(row: Row[Any]) -> list[Any]:
     return [row.sort_flag, key, row.id]
 
 
-def tags_of(conn: Connection, arns: Iterable[str]) -> dict[str, list[dict[str, str]]]:
-    """ARN → its tags sorted by key, for every ARN asked (an empty list when it has none), in one query."""
-    found: dict[str, list[dict[str, str]]] = {arn: [] for arn in arns}
-    if found:
-        rows = conn.execute(
-            select(tags.c.arn, tags.c.key, tags.c.value)
-            .where(tags.c.arn.in_(list(found)))
-            .order_by(tags.c.key)
-        )
-        for row in rows:
-            found[row.arn].append({"Key": row.key, "Value": row.value})
-    return found
+def _ordered(keys: Sequence[ColumnElement[Any]], descending: bool) -> list[ColumnElement[Any]]:
+    return [k.desc() if descending else k.asc() for k in keys]
 
 
 def _beyond(
-    keys: Sequence[ColumnElement[Any]], after: Sequence[Any], descending: bool
+    keys: Sequence[ColumnElement[Any]], after: tuple[int, bool], descending: bool
 ) -> ColumnElement[bool]:
-    """Rows strictly after `after` in the (flag, key, id) order; a NULL key is matched with IS NULL."""
-    flag, key, row_id = keys
-    after_flag, after_key, after_id = after
+    """Rows strictly after the position (after_flag, after_key, after_id) in the order of `keys`: (flag,
+    key, id) for a key that may be missing, else (key, id). `after` is (the flag, whether the key is
+    missing): a missing key is matched with IS NULL.
+
+    A key that is never missing is also bounded alone (`key <= :after_key` descending): the index walk
+    starts at the position instead of skipping every row of the earlier pages.
+    """
+    after_flag, missing = after
+    flag_value: BindParameter[Any] = _param("after_flag")
+    key_value: BindParameter[Any] = _param("after_key")
+    id_value: BindParameter[Any] = _param("after_id")
 
     def past(column: ColumnElement[Any], value: Any) -> ColumnElement[bool]:
         beyond: ColumnElement[bool] = column < value if descending else column > value
         return beyond
 
-    if after_key is None:
-        return or_(past(flag, after_flag), and_(flag == after_flag, key.is_(None), past(row_id, after_id)))
+    if len(keys) == 2:
+        key, row_id = keys
+        if missing or after_flag != _PRESENT[descending]:
+            return false()  # no row of this order is there: every row has a key
+        bound = key <= key_value if descending else key >= key_value
+        return and_(bound, or_(past(key, key_value), and_(key == key_value, past(row_id, id_value))))
+    flag, key, row_id = keys
+    if missing:
+        return or_(past(flag, flag_value), and_(flag == flag_value, key.is_(None), past(row_id, id_value)))
     return or_(
-        past(flag, after_flag),
-        and_(flag == after_flag, past(key, after_key)),
-        and_(flag == after_flag, key == after_key, past(row_id, after_id)),
+        past(flag, flag_value),
+        and_(flag == flag_value, past(key, key_value)),
+        and_(flag == flag_value, key == key_value, past(row_id, id_value)),
     )
 
 
@@ -268,25 +393,53 @@ class _Compiler:
         return [self.table] if self.joined is None else [self.table, self.joined]
 
     def scope(self, query: Query) -> list[ColumnElement[bool]]:
-        clauses = [self.table.c.account == query.account]
-        if query.where is not None:
-            clauses.append(self.condition(query.where))
-        return clauses
+        if query.where is None:
+            return [self.table.c.account == _param("account")]
+        if self._pins_group(query.where):
+            # The group is looked up in the account already; `account =` as well would make the count
+            # read every matching row instead of the (group_id, ...) index alone.
+            return [self.condition(query.where)]
+        return [self.table.c.account == _param("account"), self.condition(query.where)]
 
-    def sort_key(self, sort: Sort) -> ColumnElement[Any]:
+    def sort_key(self, sort: Sort) -> tuple[ColumnElement[Any], bool]:
+        """The sort key, and whether a row may lack it."""
         field = sort.field
         column = self.columns.get(field.name)
         if column is not None:
-            return column.value if column.present is None else case((column.present, column.value))
+            if column.present is not None:
+                return case((column.present, column.value)), True
+            return column.value, bool(getattr(column.value, "nullable", True))
         if field.tag is not None:
-            return (
+            value = (
                 select(tags.c.value)
                 .where(tags.c.arn == self.table.c.arn, tags.c.key == field.tag)
                 .correlate(*self.correlated())
                 .scalar_subquery()
             )
+            return value, True
         node = self._walk(self.root(), field.steps, [])
-        return self._value(node, sort.kind)
+        return self._value(node, sort.kind), True
+
+    def _pins_group(self, condition: Condition) -> bool:
+        """Whether every match is a version of one of the groups a test names (`_in_groups`)."""
+        if isinstance(condition, Junction):
+            return not condition.any and any(self._pins_group(p) for p in condition.parts)
+        return isinstance(condition, Test) and self._by_group(condition)
+
+    def _by_group(self, test: Test) -> bool:
+        return (
+            self.table is packages
+            and test.field.name == "ModelPackageGroupName"
+            and test.operator in ("Equals", "In")
+        )
+
+    def _in_groups(self, test: Test) -> ColumnElement[bool]:
+        """A version of the named group(s), by `group_id`: the indexes of versions lead with it."""
+        names = [_bind(value, kind) for kind, value in test.values]
+        ids = select(groups.c.id).where(groups.c.account == _param("account"))
+        if len(names) == 1:
+            return packages.c.group_id == ids.where(groups.c.name == names[0]).scalar_subquery()
+        return packages.c.group_id.in_(ids.where(groups.c.name.in_(names)))
 
     def condition(self, condition: Condition) -> ColumnElement[bool]:
         if isinstance(condition, Junction):
@@ -304,6 +457,8 @@ class _Compiler:
     def test(self, test: Test) -> ColumnElement[bool]:
         if test.operator == "NotExists":
             return not_(self.test(Test(test.field, "Exists")))
+        if self._by_group(test):
+            return self._in_groups(test)
         column = self.columns.get(test.field.name)
         if column is not None:
             return self._on_column(column, test)
@@ -315,11 +470,8 @@ class _Compiler:
         present = column.value.is_not(None) if column.present is None else column.present
         if test.operator == "Exists":
             return present
-        values = [
-            (kind, _scaled(value, column.scale) if kind == "timestamp" else value)
-            for kind, value in test.values
-        ]
-        matched = _matches(test.operator, column.value, values)
+        integer = isinstance(column.value.type, Integer)
+        matched = _matches(test.operator, column.value, test.values, column.scale, integer=integer)
         return matched if column.present is None else and_(column.present, matched)
 
     def _on_tag(self, test: Test) -> ColumnElement[bool]:
@@ -350,7 +502,9 @@ class _Compiler:
         if test.operator == "NotEquals":
             # Present, and equal to no alternative of its own kind.
             others = [
-                or_(not_(self.json.is_kind(node, _JSON_KIND[kind])), self._value(node, kind) != v)
+                or_(
+                    not_(self.json.is_kind(node, _JSON_KIND[kind])), self._value(node, kind) != _bind(v, kind)
+                )
                 for kind, v in test.values
             ]
             return and_(self.json.present(node), *others)
@@ -399,14 +553,28 @@ _JSON_KIND = {"text": "string", "number": "number", "timestamp": "number", "bool
 
 
 def _matches(
-    operator: str, value: ColumnElement[Any], values: Sequence[tuple[str, Any]]
+    operator: str,
+    value: ColumnElement[Any],
+    values: Sequence[tuple[str, Any]],
+    scale: int = 1,
+    *,
+    integer: bool = False,
 ) -> ColumnElement[bool]:
-    """`value <operator> values` for one kind of value (NotEquals without its presence test)."""
-    plain = [float(v) if isinstance(v, Decimal) else v for _kind, v in values]
+    """`value <operator> values` for one kind of value (NotEquals without its presence test); the values
+    are slots, bound as parameters. On an `integer` column numbers are bound as integers, times `scale`d
+    to the column's unit."""
+    if integer:
+        # An integer column is compared with integers, so PostgreSQL keeps to its index (bigint < float8
+        # is not an index condition): x > 2.5 is x > 2, x >= 2.5 is x >= 3, x = 2.5 is x = -1 (never).
+        code = f"s{scale}{_ROUNDING.get(operator, 'e')}"
+        plain = [_param(f"v{v.index}_{code}", BigInteger()) for _kind, v in values]
+    else:
+        plain = [_bind(v, kind) for kind, v in values]
     if operator == "In":
         return value.in_(plain)
     if operator == "Contains":
-        return value.icontains(plain[0], autoescape=True)
+        # lower(x) LIKE lower('%…%') ESCAPE '/', as icontains(autoescape=True) writes it for a literal.
+        return func.lower(value).like(func.lower(_bind(values[0][1], "text", "c")), escape="/")
     if operator == "Equals" and len(plain) > 1:
         return or_(*(value == v for v in plain))
     if not plain:
@@ -414,7 +582,41 @@ def _matches(
     return _COMPARE[operator](value, plain[0])
 
 
-def _scaled(seconds: Any, scale: int) -> Any:
-    """Epoch seconds as the column's unit: exact, an integer when whole."""
-    scaled = Decimal(seconds) * scale
-    return int(scaled) if scaled == scaled.to_integral_value() else float(scaled)
+@dataclass(frozen=True)
+class _Slot:
+    """The place of the `index`th value of a query (page() binds the values of each call)."""
+
+    index: int
+
+
+def _bind(slot: _Slot, kind: str, code: str = "n") -> BindParameter[Any]:
+    """A parameter for a slot's value of `kind`, converted by `code` (_converted) when bound. Typed by
+    the value, not by what it is compared with: PostgreSQL would cast 2.5 to a BIGINT column's 2."""
+    return _param(f"v{slot.index}_{code}", _KIND_TYPES[kind])
+
+
+def _param(name: str, type_: Any = None) -> BindParameter[Any]:
+    """A parameter page() gives a value to on each call."""
+    return bindparam(name, None, type_=type_, required=False)
+
+
+_KIND_TYPES = {"text": Text(), "number": Float(), "timestamp": Float(), "boolean": Boolean()}
+
+
+def _converted(code: str, value: Any) -> Any:
+    """n: as is, a Decimal as float; s<scale>: epoch seconds in the column's unit (exact, an integer when
+    whole); c: a LIKE pattern for a substring, `/` escaping."""
+    if code == "n":
+        return float(value) if isinstance(value, Decimal) else value
+    if code == "c":
+        escaped = str(value).replace("/", "//").replace("%", "/%").replace("_", "/_")
+        return f"%{escaped}%"
+    scaled = Decimal(str(value)) * int(code[1:-1])
+    whole = scaled.to_integral_value(rounding=_DECIMAL_ROUNDING[code[-1]])
+    return int(whole) if code[-1] != "e" or whole == scaled else -1
+
+
+# How a number is made an integer for an integer column, by operator: floor, ceiling, or exact (else -1,
+# which no stored version number or epoch time equals).
+_ROUNDING = {"GreaterThan": "f", "LessThanOrEqualTo": "f", "GreaterThanOrEqualTo": "c", "LessThan": "c"}
+_DECIMAL_ROUNDING = {"f": ROUND_FLOOR, "c": ROUND_CEILING, "e": ROUND_FLOOR}

@@ -34,6 +34,7 @@ groups = Table(
     Column("policy", Text),
     Column("document", Text, nullable=False),  # DescribeModelPackageGroup's members, as JSON
     UniqueConstraint("account", "name", name="uq_groups_account_name"),
+    Index("ix_groups_account_created", "account", "created_at", "id"),  # 0003: Search
 )
 
 packages = Table(
@@ -55,6 +56,10 @@ packages = Table(
     Index("ix_packages_group_created", "group_id", "created_at", "id"),
     Index("ix_packages_account_name", "account", "name", "id"),
     Index("ix_packages_account_created", "account", "created_at", "id"),
+    # 0003: Search walks these in sort order (equality columns first, then the sort key)
+    Index("ix_packages_group_modified", "group_id", "modified_at", "id"),
+    Index("ix_packages_group_approval_modified", "group_id", "approval", "modified_at", "id"),
+    Index("ix_packages_account_approval_created", "account", "approval", "created_at", "id"),
 )
 
 tags = Table(

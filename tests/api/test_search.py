@@ -24,6 +24,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from registro.api import service_model
+from registro.api.serialize import shaped
+
 ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 ALL = {1, 2, 3, 4, 5}
 
@@ -492,6 +495,60 @@ def test_search_default_sort_is_last_modified_descending(sm: Any, versions: Vers
     )
     assert found(records)[0] == 2  # updated last
     assert found(records) == expected_order(versions, "LastModifiedTime", "Descending")
+
+
+def wire_bodies(sm: Any, **request: Any) -> list[bytes]:
+    """Every page's raw response body, as the server sent it."""
+    bodies: list[bytes] = []
+
+    def keep(http_response: Any, **_: Any) -> None:
+        bodies.append(http_response.content)
+
+    sm.meta.events.register("after-call.sagemaker.Search", keep)
+    try:
+        search_all(sm, **request)
+    finally:
+        sm.meta.events.unregister("after-call.sagemaker.Search", keep)
+    return bodies
+
+
+def walked(body: bytes) -> Any:
+    """The body as the output shape's walk would write it (api/serialize.shaped): what Search answered
+    before it spliced stored documents, member order aside."""
+    shape = service_model.operation("Search").output_shape
+    return shaped(json.loads(body), shape)
+
+
+@pytest.mark.parametrize("resource", ["ModelPackage", "ModelPackageGroup"])
+def test_search_body_is_the_shape_walk_of_itself(sm: Any, versions: Versions, resource: str) -> None:
+    """The spliced body holds exactly what the output shape allows, members of SearchResponse in
+    botocore's order, Tags sorted by key, spelled as the serializer spells them."""
+    if resource == "ModelPackage":
+        expression = scoped(versions, both(f("ModelPackageVersion", "Exists")))
+    else:
+        name = "SearchWire" + uuid.uuid4().hex[:8]
+        sm.create_model_package_group(
+            ModelPackageGroupName=name,
+            ManagedConfiguration={"ManagedStorageType": "Restricted"},  # Describe's, not Search's
+            Tags=[{"Key": "z", "Value": "Ω last"}, {"Key": "a", "Value": "first"}],
+        )
+        expression = both(f("ModelPackageGroupName", "Equals", name))
+    bodies = wire_bodies(sm, Resource=resource, SearchExpression=expression, MaxResults=2)
+    assert bodies
+    for body in bodies:
+        parsed = json.loads(body)
+        assert parsed == walked(body)
+        assert list(parsed) == [m for m in ("Results", "NextToken", "TotalHits") if m in parsed]
+        for record in parsed["Results"]:
+            tags = record[resource]["Tags"]
+            assert tags == sorted(tags, key=lambda t: t["Key"])
+            assert (
+                json.dumps({"Tags": tags}, ensure_ascii=False, separators=(",", ":"))[1:-1].encode() in body
+            )
+    if resource == "ModelPackageGroup":
+        (record,) = json.loads(bodies[0])["Results"]
+        assert "ManagedConfiguration" not in record[resource]
+        assert record[resource]["Tags"] == [{"Key": "a", "Value": "first"}, {"Key": "z", "Value": "Ω last"}]
 
 
 def test_search_next_token_is_tied_to_the_expression(sm: Any, versions: Versions) -> None:
