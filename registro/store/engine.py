@@ -29,10 +29,14 @@ from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from registro.store.direct import Direct
-
 # How long a SQLite writer waits for the lock held by another process before giving up (ms).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# COMMITs between two checkpoints (a batch of creates writes some 100 WAL pages; SQLite's own
+# automatic checkpoint comes every 1,000).
+CHECKPOINT_EVERY = 10
+# WAL frames (pages) after which a COMMIT finishes the checkpoint itself, so the WAL starts over:
+# SQLite's own automatic checkpoint threshold.
+RESTART_FRAMES = 1000
 # Writes one SQLite COMMIT may hold. Writers queued beyond it wait for the next COMMIT, so a batch's
 # first member waits for at most this many other blocks (~0.1 ms each) and one fsync.
 MAX_BATCH = 32
@@ -73,7 +77,7 @@ class Sql:
         return driver.execute(self.postgresql, params)
 
 
-def _sqlite_engine(url: str, *, begin: str) -> Engine:
+def _sqlite_engine(url: str, *, begin: str, pragmas: tuple[str, ...] = ()) -> Engine:
     path = make_url(url).database
     if path and path != ":memory:":
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -91,6 +95,8 @@ def _sqlite_engine(url: str, *, begin: str) -> Engine:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        for pragma in pragmas:
+            cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -151,6 +157,8 @@ class _GroupCommit:
         self.waiting = 0  # threads waiting for the turn
         self.batch: _Batch | None = None
         self.transaction: RootTransaction | None = None
+        self.checkpointer = _Checkpointer(engine)
+        self.commits = 0
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -227,6 +235,9 @@ class _GroupCommit:
             try:
                 if batch is not None and batch.error is None and batch.size:
                     transaction.commit()
+                    self.commits += 1
+                    if self.commits % CHECKPOINT_EVERY == 0:
+                        self.checkpointer.after_commits(self.conn)
                 else:
                     transaction.rollback()
             except BaseException as exc:  # noqa: BLE001 (every member, the committer too, raises CommitFailed from it)
@@ -247,8 +258,70 @@ class _GroupCommit:
             conn.close()
 
     def close(self) -> None:
+        self.checkpointer.stop()
         with self.turn:
             self.close_connection()
+
+
+class _Checkpointer:
+    """Copies the WAL back into the database mostly from its own thread and connection, off the
+    write path.
+
+    SQLite's automatic checkpoint runs inside the COMMIT that crosses 1,000 WAL pages, so that COMMIT
+    held every waiting writer for the whole copy and an fsync of the database file (17-100 ms COMMITs
+    every few hundred creates under load). A PASSIVE checkpoint needs no write lock, so a thread
+    copies as writes go on. But the WAL only starts over from its beginning when a write transaction
+    begins with every frame copied, which never happens while writes keep coming; so once the WAL
+    holds RESTART_FRAMES, the COMMIT that notices copies the few frames left itself (and fsyncs the
+    database), and the next write starts the WAL over. Other processes keep SQLite's own.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.wanted = threading.Event()
+        self.stopping = False
+        self.thread: threading.Thread | None = None
+        self.frames = 0  # frames in the WAL at the last checkpoint
+
+    def after_commits(self, conn: Connection | None) -> None:
+        """Called by the committer, holding the turn, every CHECKPOINT_EVERY COMMITs."""
+        if self.frames < RESTART_FRAMES or conn is None:
+            self.wake()
+            return
+        driver: Any = conn.connection.driver_connection
+        self.frames = _checkpoint(driver)
+
+    def wake(self) -> None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="registro-checkpoint", daemon=True)
+            self.thread.start()
+        self.wanted.set()
+
+    def _run(self) -> None:
+        raw = self.engine.raw_connection()  # autocommit at the driver (the connect event), so no BEGIN
+        try:
+            while True:
+                self.wanted.wait()
+                self.wanted.clear()
+                if self.stopping:
+                    return
+                self.frames = _checkpoint(raw.driver_connection)
+        finally:
+            raw.close()
+
+    def stop(self) -> None:
+        if self.thread is not None:
+            self.stopping = True
+            self.wanted.set()
+            self.thread.join()
+            self.thread = None
+
+
+def _checkpoint(driver: Any) -> int:
+    """A PASSIVE checkpoint; returns the frames the WAL holds."""
+    # Read to the end: a statement left open would hold a read mark, and the WAL could not start over.
+    ((_busy, frames, _copied),) = driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    return int(frames)
 
 
 class Store:
@@ -258,11 +331,15 @@ class Store:
         self.url = url
         self.dialect = make_url(url).get_backend_name()
         self._group_commit: _GroupCommit | None = None
-        # One-statement hot reads (describe, list pages) skip SQLAlchemy: store/direct.py.
-        self.direct = Direct(url, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS)
         if self.dialect == "sqlite":
             self.reader = _sqlite_engine(url, begin="DEFERRED")
-            self.writer = _sqlite_engine(url, begin="IMMEDIATE")
+            # temp_store=MEMORY: each write's SAVEPOINT journal stays in memory; on disk, SQLite opened,
+            # wrote and unlinked a temporary file for about one batch in ten (strace under load).
+            # The writer only: a reader's large sorts keep spilling to disk.
+            # wal_autocheckpoint=0: _Checkpointer does it, off the write path.
+            self.writer = _sqlite_engine(
+                url, begin="IMMEDIATE", pragmas=("temp_store=MEMORY", "wal_autocheckpoint=0")
+            )
             self._readers = _Kept(self.reader)
             self._group_commit = _GroupCommit(self.writer)
         else:
@@ -289,7 +366,6 @@ class Store:
                 yield conn
 
     def dispose(self) -> None:
-        self.direct.close()
         if self._group_commit is not None:
             self._group_commit.close()
             self._readers.close()

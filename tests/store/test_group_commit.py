@@ -28,7 +28,7 @@ from registro.events.kinds import EventKind
 from registro.registry.context import Context
 from registro.registry.packages import MAX_VERSION
 from registro.store import migrate, tables
-from registro.store.engine import CommitFailed, Store
+from registro.store.engine import RESTART_FRAMES, CommitFailed, Store
 
 THREADS = 16
 CREATES_PER_THREAD = 5
@@ -273,3 +273,17 @@ def test_a_commit_that_fails_fails_every_write_it_holds(sqlite_store: tuple[Stor
     with store.write() as conn:
         put("w-e")(conn)
     assert meta_keys(store) == {"w-e"}
+
+
+def test_the_wal_is_checkpointed_off_the_write_path_and_stays_small(
+    sqlite_store: tuple[Store, list[int]], tmp_path: Path
+) -> None:
+    store, _commits = sqlite_store
+    # Each write adds four WAL pages at least: 13 MB of WAL if it never started over. It starts over
+    # once RESTART_FRAMES are in it (4 MB): the file keeps its largest size, about that.
+    writes, size = 800, 16_000
+    for n in range(writes):
+        with store.write() as conn:
+            conn.execute(insert(tables.meta).values(key=f"w-{n}", value="x" * size))
+    assert len(meta_keys(store)) == writes
+    assert (tmp_path / "registro.db-wal").stat().st_size < 2 * RESTART_FRAMES * 4096
