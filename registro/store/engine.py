@@ -29,6 +29,8 @@ from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from registro.store.direct import Direct
+
 # How long a SQLite writer waits for the lock held by another process before giving up (ms).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # COMMITs between two checkpoints (a batch of creates writes some 100 WAL pages; SQLite's own
@@ -331,6 +333,8 @@ class Store:
         self.url = url
         self.dialect = make_url(url).get_backend_name()
         self._group_commit: _GroupCommit | None = None
+        # One-statement hot reads (describe, list pages) skip SQLAlchemy: store/direct.py.
+        self.direct = Direct(url, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS)
         if self.dialect == "sqlite":
             self.reader = _sqlite_engine(url, begin="DEFERRED")
             # temp_store=MEMORY: each write's SAVEPOINT journal stays in memory; on disk, SQLite opened,
@@ -366,6 +370,7 @@ class Store:
                 yield conn
 
     def dispose(self) -> None:
+        self.direct.close()
         if self._group_commit is not None:
             self._group_commit.close()
             self._readers.close()
