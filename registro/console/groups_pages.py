@@ -221,6 +221,17 @@ def load_group(request: Request, name: str) -> dict[str, Any]:
     }
 
 
+def _with_documents(request: Request, summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The listed versions' whole documents, in list order, by one BatchDescribeModelPackage: the
+    table shows CreatedBy, LastModifiedTime and ApprovalDescription, which summaries leave out."""
+    if not summaries:
+        return []
+    arns = [s["ModelPackageArn"] for s in summaries]
+    found = call(request, "BatchDescribeModelPackage", {"ModelPackageArnList": arns})["ModelPackageSummaries"]
+    # A version deleted between the two calls keeps its summary row.
+    return [found.get(arn, summary) for arn, summary in zip(arns, summaries, strict=True)]
+
+
 async def group_page(request: Request) -> Response:
     name = request.path_params["group"]
     head = load_group(request, name)
@@ -248,10 +259,8 @@ async def group_page(request: Request) -> Response:
             )
             if state.filters["status"]:
                 params["ModelApprovalStatus"] = state.filters["status"]
-            # ListModelPackages reads the page's stored documents in one query; they carry CreatedBy,
-            # LastModifiedTime and ModelLifeCycle, which the API's summary shape leaves out.
             result = call(request, "ListModelPackages", params)
-            rows, next_token = result["ModelPackageSummaryList"], result.get("NextToken")
+            rows, next_token = _with_documents(request, result["ModelPackageSummaryList"]), result.get("NextToken")
     except RegistryError as exc:
         errors = place(
             exc.message,
