@@ -120,8 +120,7 @@ def search(ctx: Context, request: Request) -> Stored:
         return _answer(resource, [], None, 0)
     size = request.get("MaxResults", paging.DEFAULT_MAX_RESULTS)
     query = found.Query(resource, ctx.account, where, sort)
-    with ctx.store.read() as conn:
-        rows, total = found.page(conn, query, after, size + 1)
+    rows, total = found.page(ctx.store.direct, query, after, size + 1)
     token = None
     if len(rows) > size:
         token = paging.encode(ctx.token_key, OPERATION, tied, found.position(rows[size - 1]))
