@@ -618,7 +618,13 @@ def _converted(code: str, value: Any) -> Any:
         return f"%{escaped}%"
     scaled = Decimal(str(value)) * int(code[1:-1])
     whole = scaled.to_integral_value(rounding=_DECIMAL_ROUNDING[code[-1]])
-    return int(whole) if code[-1] != "e" or whole == scaled else -1
+    if code[-1] == "e" and whole != scaled:
+        return -1
+    # Stored values fit in 64 bits with room to spare: a bound beyond them compares the same at the edge.
+    return max(_INT64_MIN, min(int(whole), _INT64_MAX))
+
+
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 # How a number is made an integer for an integer column, by operator: floor, ceiling, or exact (else -1,

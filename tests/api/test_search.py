@@ -183,6 +183,15 @@ EXPRESSIONS: list[tuple[str, dict[str, Any], set[int]]] = [
     ("version-greater-or-equal", both(f("ModelPackageVersion", "GreaterThanOrEqualTo", "3")), {3, 4, 5}),
     ("version-less", both(f("ModelPackageVersion", "LessThan", "2.5")), {1, 2}),
     ("version-less-or-equal", both(f("ModelPackageVersion", "LessThanOrEqualTo", "2")), {1, 2}),
+    # an integer column compared with fractions and with numbers beyond 64 bits
+    ("version-greater-fraction", both(f("ModelPackageVersion", "GreaterThan", "3.5")), {4, 5}),
+    ("version-at-least-fraction", both(f("ModelPackageVersion", "GreaterThanOrEqualTo", "2.5")), {3, 4, 5}),
+    ("version-at-most-fraction", both(f("ModelPackageVersion", "LessThanOrEqualTo", "1.5")), {1}),
+    ("version-equals-fraction", both(f("ModelPackageVersion", "Equals", "2.5")), set()),
+    ("version-not-equals-fraction", both(f("ModelPackageVersion", "NotEquals", "2.5")), ALL),
+    ("version-less-than-huge", both(f("ModelPackageVersion", "LessThan", "1e30")), ALL),
+    ("version-greater-than-huge-negative", both(f("ModelPackageVersion", "GreaterThan", "-1e30")), ALL),
+    ("version-equals-huge", both(f("ModelPackageVersion", "Equals", "1e30")), set()),
     (
         "version-range",
         both(f("ModelPackageVersion", "GreaterThan", "1"), f("ModelPackageVersion", "LessThan", "4")),
