@@ -18,8 +18,10 @@ Nobody waits to fill a batch: a batch is the writers that queued while the previ
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -30,6 +32,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from registro.store.direct import Direct
+
+log = logging.getLogger("registro.store")
 
 # How long a SQLite writer waits for the lock held by another process before giving up (ms).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -234,12 +238,11 @@ class _GroupCommit:
             if pass_on or self.transaction is None:
                 return
             transaction, self.transaction, self.batch = self.transaction, None, None
+            committed = False
             try:
                 if batch is not None and batch.error is None and batch.size:
                     transaction.commit()
-                    self.commits += 1
-                    if self.commits % CHECKPOINT_EVERY == 0:
-                        self.checkpointer.after_commits(self.conn)
+                    committed = True
                 else:
                     transaction.rollback()
             except BaseException as exc:  # noqa: BLE001 (every member, the committer too, raises CommitFailed from it)
@@ -251,6 +254,12 @@ class _GroupCommit:
             finally:
                 if batch is not None:
                     batch.done.set()
+            if committed:
+                self.commits += 1
+                if self.commits % CHECKPOINT_EVERY == 0 and self.conn is not None:
+                    self.checkpointer.after_commits(
+                        self.conn
+                    )  # before the next BEGIN: the turn is still held
         finally:
             self.turn.release()
 
@@ -285,16 +294,16 @@ class _Checkpointer:
         self.thread: threading.Thread | None = None
         self.frames = 0  # frames in the WAL at the last checkpoint
 
-    def after_commits(self, conn: Connection | None) -> None:
+    def after_commits(self, conn: Connection) -> None:
         """Called by the committer, holding the turn, every CHECKPOINT_EVERY COMMITs."""
-        if self.frames < RESTART_FRAMES or conn is None:
+        if self.frames < RESTART_FRAMES:
             self.wake()
             return
         driver: Any = conn.connection.driver_connection
         self.frames = _checkpoint(driver)
 
     def wake(self) -> None:
-        if self.thread is None:
+        if self.thread is None or not self.thread.is_alive():  # first use, or ended by an error
             self.thread = threading.Thread(target=self._run, name="registro-checkpoint", daemon=True)
             self.thread.start()
         self.wanted.set()
@@ -320,9 +329,14 @@ class _Checkpointer:
 
 
 def _checkpoint(driver: Any) -> int:
-    """A PASSIVE checkpoint; returns the frames the WAL holds."""
-    # Read to the end: a statement left open would hold a read mark, and the WAL could not start over.
-    ((_busy, frames, _copied),) = driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    """A PASSIVE checkpoint; returns the frames the WAL holds. Like SQLite's own automatic checkpoint,
+    a failure does not fail the COMMITs before it: it is logged, and the next one tries again."""
+    try:
+        # Read to the end: a statement left open would hold a read mark, and the WAL could not start over.
+        ((_busy, frames, _copied),) = driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    except sqlite3.Error:
+        log.warning("WAL checkpoint failed", exc_info=True)
+        return 0
     return int(frames)
 
 
