@@ -19,9 +19,10 @@ READS = frozenset(
         "ListModelPackages",
         "BatchDescribeModelPackage",
         "ListTags",
-        "Search",
     }
 )
+# Not Search: a filter on document members alone has no index and can take seconds at a million
+# versions; in a worker thread it holds only its own request, not the event loop.
 
 # Reads that are single indexed statements on the store's direct connection (store/direct.py): on
 # PostgreSQL too they run on the event loop, where the thread hand-off cost more CPU than the query
