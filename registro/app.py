@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -38,6 +39,9 @@ def create_app(settings: Settings) -> ASGIApp:
         store = Store(settings.resolved_database_url)
         migrate.upgrade(store)
         state["store"], state["token_key"] = store, migrate.token_key(store)
+        # Modules, botocore's model and compiled patterns live as long as the server: out of the
+        # collector's way, so its passes only walk what requests allocate.
+        gc.freeze()
         try:
             yield
         finally:

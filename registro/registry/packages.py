@@ -83,10 +83,11 @@ def _create_version(ctx: Context, request: Request, group_ref: str, card: dict[s
             "CertifyForMarketplace cannot be true for a versioned model package; "
             "only unversioned model packages can be listed on AWS Marketplace."
         )
+    fingerprint = _fingerprint(request)  # outside the write: less time holding the writer
     with ctx.store.write() as conn:
         group = groups.existing(ctx, conn, group_ref, lock=True)
         # Tokens are scoped to the caller's account, not the group (sagemaker-api.md 3.3).
-        replayed = _replay(conn, f"account:{ctx.account}", request)
+        replayed = _replay(conn, f"account:{ctx.account}", request, fingerprint)
         if replayed:
             return {"ModelPackageArn": replayed}
         version = store.groups.take_version(conn, group.id)
@@ -99,11 +100,11 @@ def _create_version(ctx: Context, request: Request, group_ref: str, card: dict[s
         document["ModelPackageGroupName"] = group.name
         document["ModelPackageVersion"] = version
         document["ModelApprovalStatus"] = request.get("ModelApprovalStatus", "PendingManualApproval")
-        _insert(ctx, conn, document, group_id=group.id, version=version)
-        _remember(conn, f"account:{ctx.account}", request, arn)
+        text = _insert(ctx, conn, document, group_id=group.id, version=version)
+        _remember(conn, f"account:{ctx.account}", request, arn, fingerprint)
         activity.note(
             ctx, conn, EventKind.PACKAGE_CREATED, arn=arn, group_name=group.name, version=version,
-            detail=document,
+            detail=text,
         )
     return {"ModelPackageArn": arn}
 
@@ -136,12 +137,12 @@ def _create_unversioned(ctx: Context, request: Request, name: str, card: dict[st
             return {"ModelPackageArn": replayed}
         document = _new_document(ctx, request, card, arn=arn, name=name)
         try:
-            _insert(ctx, conn, document, group_id=None, version=None)
+            text = _insert(ctx, conn, document, group_id=None, version=None)
         except Duplicate:
             raise errors.ValidationError(f"Model Package already exists: {arn}") from None
         store.tags.put(conn, arn, new_tags, existing={})
         _remember(conn, scope, request, arn)
-        activity.note(ctx, conn, EventKind.PACKAGE_CREATED, arn=arn, group_name=None, detail=document)
+        activity.note(ctx, conn, EventKind.PACKAGE_CREATED, arn=arn, group_name=None, detail=text)
     return {"ModelPackageArn": arn}
 
 
@@ -165,7 +166,9 @@ def _new_document(
     return document
 
 
-def _insert(ctx: Context, conn: Connection, document: dict[str, Any], *, group_id: int | None, version: int | None) -> None:
+def _insert(ctx: Context, conn: Connection, document: dict[str, Any], *, group_id: int | None, version: int | None) -> str:
+    """Insert the package's row; returns the stored document text (the creation event's detail too)."""
+    text = dump(document)
     store.packages.insert_package(
         conn,
         account=ctx.account,
@@ -177,9 +180,10 @@ def _insert(ctx: Context, conn: Connection, document: dict[str, Any], *, group_i
         modified_at=ctx.now,
         approval=document.get("ModelApprovalStatus"),
         stage=document.get("ModelLifeCycle", {}).get("Stage"),
-        document=dump(document),
+        document=text,
         summary=summary_of(document),
     )
+    return text
 
 
 def _card_on_create(card: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -193,7 +197,12 @@ def _card_on_create(card: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return stored
 
 
-def _replay(conn: Connection, scope: str, request: Request) -> str | None:
+def _fingerprint(request: Request) -> str | None:
+    """The request's hash when it carries a ClientToken (boto3 always sends one on create)."""
+    return request_hash(request) if "ClientToken" in request else None
+
+
+def _replay(conn: Connection, scope: str, request: Request, fingerprint: str | None = None) -> str | None:
     """The ARN an earlier call with this ClientToken made; ConflictException if its input differed."""
     token = request.get("ClientToken")
     if token is None:
@@ -201,14 +210,14 @@ def _replay(conn: Connection, scope: str, request: Request) -> str | None:
     found = store.tokens.find(conn, scope, token)
     if found is None:
         return None
-    if found.request_hash != request_hash(request):
+    if found.request_hash != (fingerprint or request_hash(request)):
         raise errors.ConflictError(f"ClientToken {token} was already used with different input.")
     return str(found.result_arn)
 
 
-def _remember(conn: Connection, scope: str, request: Request, arn: str) -> None:
+def _remember(conn: Connection, scope: str, request: Request, arn: str, fingerprint: str | None = None) -> None:
     if "ClientToken" in request:
-        store.tokens.remember(conn, scope, request["ClientToken"], request_hash(request), arn)
+        store.tokens.remember(conn, scope, request["ClientToken"], fingerprint or request_hash(request), arn)
 
 
 def describe_model_package(ctx: Context, request: Request) -> Result | Stored:

@@ -22,9 +22,12 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
-    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
+
+from registro.store.engine import Sql
+
+_LOCK_KEY = Sql("SELECT pg_advisory_xact_lock(hashtext(:key))")  # driver SQL: on every create (ClientToken)
 
 
 def lock_key(conn: Connection, key: str) -> None:
@@ -34,7 +37,7 @@ def lock_key(conn: Connection, key: str) -> None:
     transaction already holds the database's one write lock (BEGIN IMMEDIATE).
     """
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+        _LOCK_KEY(conn, {"key": key})
 
 
 def tag_list(dialect_name: str, tags: Table, owner: FromClause) -> ColumnElement[Any]:
