@@ -21,13 +21,10 @@ READS = frozenset(
         "ListTags",
     }
 )
+# PostgreSQL reads run in worker threads: on the loop each would hold every other call for a round
+# trip to the database (bench/loadtest.py, describe: 2,855/s with the server at 70% CPU, waiting).
 # Not Search: a filter on document members alone has no index and can take seconds at a million
 # versions; in a worker thread it holds only its own request, not the event loop.
-
-# Reads that are single indexed statements on the store's direct connection (store/direct.py): on
-# PostgreSQL too they run on the event loop, where the thread hand-off cost more CPU than the query
-# (in-process: describe 314 -> 150 us, a list page 550 -> 424 us).
-DIRECT_READS = frozenset({"DescribeModelPackage", "ListModelPackages"})
 
 OPERATIONS: dict[str, Callable[[Context, Request], Result | Stored]] = {
     "CreateModelPackageGroup": groups.create_model_package_group,

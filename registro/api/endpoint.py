@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from registro.api import errors, serialize, service_model, validate, wire
-from registro.api.dispatch import DIRECT_READS, OPERATIONS, READS
+from registro.api.dispatch import OPERATIONS, READS
 from registro.auth import sigv4
 from registro.registry.context import Context
 from registro.registry.errors import RegistryError, SerializationError
@@ -77,7 +77,7 @@ def make_endpoint(new_context: Callable[[str, str], Context]) -> ASGIApp:
             params = validate.check(wire.read_params(await _body(receive)), operation.input_shape)
             authorization = headers.get(b"authorization", b"").decode("latin-1")
             ctx = new_context(sigv4.access_key_id(authorization) or "anonymous", request_id)
-            if name in DIRECT_READS or (name in READS and ctx.store.dialect == "sqlite"):
+            if ctx.store.dialect == "sqlite" and name in READS:
                 result = OPERATIONS[name](ctx, params)
             else:
                 loop = asyncio.get_running_loop()
