@@ -22,7 +22,8 @@ READS = frozenset(
 # - pages (List*, BatchDescribe, Search): sqlite3 lets go of the GIL while it reads, so other calls go
 #   on meanwhile (list pages of 100 on SQLite: 1,765/s, p99 620 ms inline; 2,084/s, p99 72 ms in threads);
 #   a Search filtering on document members alone has no index and can take seconds at a million versions;
-# - every PostgreSQL read: on the loop each would hold every other call for a round trip to the database
+# - PostgreSQL reads, unless one-item and the only call (api/endpoint.py inline()): on the loop each would
+#   hold every other call for a round trip to the database
 #   (describe: 2,855/s with the server at 70% CPU, waiting; 5,488/s in threads).
 
 OPERATIONS: dict[str, Callable[[Context, Request], Result | Stored]] = {

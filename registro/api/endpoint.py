@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
@@ -37,6 +38,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # Registry calls block on the database, so they run in threads. Enough for PostgreSQL's pool to
 # stay busy; SQLite writers queue on the store's lock anyway.
+# A PostgreSQL one-item read runs on the loop only if the previous call finished longer ago than this.
+LONE_GAP_S = 0.0005
+
 _WORKERS = ThreadPoolExecutor(max_workers=16, thread_name_prefix="registro-api")
 
 
@@ -65,6 +69,20 @@ def make_endpoint(new_context: Callable[[str, str], Context]) -> ASGIApp:
     """The ASGI app for `POST /`; `new_context(access_key, request_id)` builds each call's Context."""
 
     next_request_id = _request_ids()
+    in_threads = [0]  # calls running in worker threads now
+    last_done = [0.0]  # when the last call's result was ready (monotonic seconds)
+
+    def inline(name: str, dialect: str) -> bool:
+        """Run a one-item read on the event loop rather than in a worker thread? Always on SQLite (tens
+        of µs, no network). On PostgreSQL it would hold the loop for a round trip to the database, so
+        only for a lone caller: no call in a thread and none finished in the last LONE_GAP_S (under
+        load the next call starts right after the last). It saves the thread hand-off, which cost more
+        CPU than the read (in-process describe 314 -> 150 µs)."""
+        if name not in READS:
+            return False
+        if dialect == "sqlite":
+            return True
+        return in_threads[0] == 0 and time.monotonic() - last_done[0] > LONE_GAP_S
 
     async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
         request_id = next_request_id()
@@ -77,11 +95,15 @@ def make_endpoint(new_context: Callable[[str, str], Context]) -> ASGIApp:
             params = validate.check(wire.read_params(await _body(receive)), operation.input_shape)
             authorization = headers.get(b"authorization", b"").decode("latin-1")
             ctx = new_context(sigv4.access_key_id(authorization) or "anonymous", request_id)
-            if ctx.store.dialect == "sqlite" and name in READS:
+            if inline(name, ctx.store.dialect):
                 result = OPERATIONS[name](ctx, params)
             else:
-                loop = asyncio.get_running_loop()
-                result = await loop.run_in_executor(_WORKERS, OPERATIONS[name], ctx, params)
+                in_threads[0] += 1
+                try:
+                    result = await asyncio.get_running_loop().run_in_executor(_WORKERS, OPERATIONS[name], ctx, params)
+                finally:
+                    in_threads[0] -= 1
+            last_done[0] = time.monotonic()
             body = serialize.to_body(result, operation.output_shape)
         except RegistryError as exc:
             status, body = exc.status, errors.error_body(exc)
