@@ -36,11 +36,11 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-# Registry calls block on the database, so they run in threads. Enough for PostgreSQL's pool to
-# stay busy; SQLite writers queue on the store's lock anyway.
 # A PostgreSQL one-item read runs on the loop only if the previous call finished longer ago than this.
 LONE_GAP_S = 0.0005
 
+# Registry calls block on the database, so they run in threads. Enough for PostgreSQL's pool to
+# stay busy; SQLite writers queue on the store's lock anyway.
 _WORKERS = ThreadPoolExecutor(max_workers=16, thread_name_prefix="registro-api")
 
 

@@ -58,8 +58,7 @@ def list_model_package_groups(ctx: Context, request: Request) -> Result:
     asked, query = paging.window(ctx, "ListModelPackageGroups", request)
     if request.get("CrossAccountFilterOption") == "CrossAccount":
         return {"ModelPackageGroupSummaryList": []}
-    with ctx.store.read() as conn:
-        rows = store.groups.listing(conn, ctx.account, asked)
+    rows = store.groups.listing(ctx.store.direct, ctx.account, asked)
     page, token = paging.cut(
         ctx, "ListModelPackageGroups", query, asked, rows,
         lambda last: [last.name if asked.sort_by_name else last.created_at, last.id],

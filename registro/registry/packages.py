@@ -83,7 +83,7 @@ def _create_version(ctx: Context, request: Request, group_ref: str, card: dict[s
             "CertifyForMarketplace cannot be true for a versioned model package; "
             "only unversioned model packages can be listed on AWS Marketplace."
         )
-    fingerprint = _fingerprint(request)  # outside the write: less time holding the writer
+    fingerprint = _fingerprint(request)
     with ctx.store.write() as conn:
         group = groups.existing(ctx, conn, group_ref, lock=True)
         # Tokens are scoped to the caller's account, not the group (sagemaker-api.md 3.3).
@@ -131,8 +131,9 @@ def _create_unversioned(ctx: Context, request: Request, name: str, card: dict[st
     new_tags = tags.checked_new_tags(request.get("Tags", []), existing={})
     arn = arns.package_arn(ctx, name)
     scope = f"account:{ctx.account}"
+    fingerprint = _fingerprint(request)
     with ctx.store.write() as conn:
-        replayed = _replay(conn, scope, request)
+        replayed = _replay(conn, scope, request, fingerprint)
         if replayed:
             return {"ModelPackageArn": replayed}
         document = _new_document(ctx, request, card, arn=arn, name=name)
@@ -141,7 +142,7 @@ def _create_unversioned(ctx: Context, request: Request, name: str, card: dict[st
         except Duplicate:
             raise errors.ValidationError(f"Model Package already exists: {arn}") from None
         store.tags.put(conn, arn, new_tags, existing={})
-        _remember(conn, scope, request, arn)
+        _remember(conn, scope, request, arn, fingerprint)
         activity.note(ctx, conn, EventKind.PACKAGE_CREATED, arn=arn, group_name=None, detail=text)
     return {"ModelPackageArn": arn}
 
@@ -198,11 +199,12 @@ def _card_on_create(card: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _fingerprint(request: Request) -> str | None:
-    """The request's hash when it carries a ClientToken (boto3 always sends one on create)."""
+    """The request's hash when it carries a ClientToken (boto3 always sends one on create), computed
+    once and before the write: less time holding the writer."""
     return request_hash(request) if "ClientToken" in request else None
 
 
-def _replay(conn: Connection, scope: str, request: Request, fingerprint: str | None = None) -> str | None:
+def _replay(conn: Connection, scope: str, request: Request, fingerprint: str | None) -> str | None:
     """The ARN an earlier call with this ClientToken made; ConflictException if its input differed."""
     token = request.get("ClientToken")
     if token is None:
@@ -210,14 +212,14 @@ def _replay(conn: Connection, scope: str, request: Request, fingerprint: str | N
     found = store.tokens.find(conn, scope, token)
     if found is None:
         return None
-    if found.request_hash != (fingerprint or request_hash(request)):
+    if found.request_hash != fingerprint:
         raise errors.ConflictError(f"ClientToken {token} was already used with different input.")
     return str(found.result_arn)
 
 
-def _remember(conn: Connection, scope: str, request: Request, arn: str, fingerprint: str | None = None) -> None:
-    if "ClientToken" in request:
-        store.tokens.remember(conn, scope, request["ClientToken"], fingerprint or request_hash(request), arn)
+def _remember(conn: Connection, scope: str, request: Request, arn: str, fingerprint: str | None) -> None:
+    if fingerprint is not None:
+        store.tokens.remember(conn, scope, request["ClientToken"], fingerprint, arn)
 
 
 def describe_model_package(ctx: Context, request: Request) -> Result | Stored:
@@ -256,10 +258,9 @@ def list_model_packages(ctx: Context, request: Request) -> Result | Stored:
     )
     page, token = paging.cut(
         ctx, "ListModelPackages", query, asked, rows,
-        # Rows are (id, name, version, created_at, summary).
-        lambda last: [last[1], last[2] or 0, last[0]] if asked.sort_by_name else [last[3], last[0]],
+        lambda last: [last.name, last.version or 0, last.id] if asked.sort_by_name else [last.created_at, last.id],
     )
-    return joined_list("ModelPackageSummaryList", [r[4] for r in page], token)
+    return joined_list("ModelPackageSummaryList", [r.summary for r in page], token)
 
 
 def summary_of(document: Mapping[str, Any]) -> str:
@@ -287,13 +288,14 @@ def update_model_package(ctx: Context, request: Request) -> Result:
     arn = request["ModelPackageArn"]
     if "ModelCard" in request and "ModelCardContent" in request["ModelCard"]:
         cards.check_content(request["ModelCard"]["ModelCardContent"])
+    fingerprint = _fingerprint(request)
     with ctx.store.write() as conn:
         row = _for_writing(ctx, conn, arn)
-        if _replay(conn, arn, request):
+        if _replay(conn, arn, request, fingerprint):
             return {"ModelPackageArn": arn}
         before = load(row.document)
         after, fields = _merged(before, request, versioned=row.version is not None)
-        _remember(conn, arn, request, arn)
+        _remember(conn, arn, request, arn, fingerprint)
         if not fields:
             return {"ModelPackageArn": arn}
         after["LastModifiedTime"] = ctx.now_seconds

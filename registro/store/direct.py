@@ -18,7 +18,9 @@ from sqlalchemy.engine import make_url
 
 
 class Direct:
-    """`one(sql, params)` and `all(sql, params)` on this thread's own connection; SQL uses `?`."""
+    """`one(sql, params)` and `all(sql, params)` on this thread's own connection. SQL uses `?`
+    parameters: these statements are built at run time (List pages, Search), where positions are
+    simpler than names; fixed statements inside transactions use engine.Sql."""
 
     def __init__(self, url: str, *, busy_timeout_ms: int) -> None:
         parsed = make_url(url)
@@ -42,7 +44,8 @@ class Direct:
         if self.dialect == "sqlite":
             cursor = self._connection().execute(sql, params)
             return cursor.fetchall() if many else cursor.fetchone()
-        text = self._sql.get(sql) or self._sql.setdefault(sql, sql.replace("?", "%s"))
+        # psycopg's positional style is %s, where a literal % is written %%.
+        text = self._sql.get(sql) or self._sql.setdefault(sql, sql.replace("%", "%%").replace("?", "%s"))
         for attempt in (1, 2):
             conn = self._connection()
             try:

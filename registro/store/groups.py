@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Row, Select, delete, exists, insert, select, update
+from sqlalchemy import Connection, delete, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from registro.store import keyset
@@ -61,15 +60,20 @@ def delete_group(conn: Connection, group_id: int) -> None:
     conn.execute(delete(groups).where(groups.c.id == group_id))
 
 
-def listing(conn: Connection, account: str, window: keyset.Window) -> Sequence[Row[Any]]:
-    query: Select[Any] = select(groups.c.id, groups.c.name, groups.c.created_at, groups.c.document).where(
-        groups.c.account == account
-    )
-    query = keyset.filtered(query, groups, window)
-    keys = [groups.c.name if window.sort_by_name else groups.c.created_at, groups.c.id]
-    return conn.execute(
-        keyset.page(query, keys, window.after, descending=window.descending, limit=window.limit)
-    ).all()
+class Listed(NamedTuple):
+    """A ListModelPackageGroups row."""
+
+    id: int
+    name: str
+    created_at: int
+    document: str
+
+
+def listing(direct: Direct, account: str, window: keyset.Window) -> list[Listed]:
+    """Rows of one page, by one direct read."""
+    keys = ("name" if window.sort_by_name else "created_at", "id")
+    sql, params = keyset.statement(", ".join(Listed._fields), groups.name, ["account = ?"], [account], window, keys)
+    return [Listed._make(row) for row in direct.all(sql, params)]
 
 
 def id_of(direct: Direct, arn: str) -> int | None:

@@ -1,12 +1,14 @@
-"""Keyset pages: rows strictly after a position in a (sort key..., id) order, never OFFSET."""
+"""Keyset pages: rows strictly after a position in a (sort key..., id) order, never OFFSET.
+
+A window becomes SQL text with `?` parameters for the store's direct reads (store/direct.py): a List
+page is one statement, and building it with SQLAlchemy cost more than running it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-
-from sqlalchemy import ColumnElement, Select, Table, and_, or_
 
 
 @dataclass(frozen=True)
@@ -22,46 +24,9 @@ class Window:
     limit: int
 
 
-def filtered(query: Select[Any], table: Table, window: Window) -> Select[Any]:
-    """`query` narrowed by the window's name (case-insensitive substring) and creation-time filters."""
-    if window.name_contains:
-        query = query.where(table.c.name.icontains(window.name_contains, autoescape=True))
-    if window.created_after is not None:
-        query = query.where(table.c.created_at > window.created_after)
-    if window.created_before is not None:
-        query = query.where(table.c.created_at < window.created_before)
-    return query
-
-
-def page(
-    query: Select[Any],
-    keys: Sequence[ColumnElement[Any]],
-    after: Sequence[Any] | None,
-    *,
-    descending: bool,
-    limit: int,
-) -> Select[Any]:
-    """`query` ordered by `keys` (the last one unique), starting after `after`, `limit` rows."""
-    if after is not None:
-        if len(after) != len(keys):
-            raise ValueError("position does not match the sort keys")
-        # (k1, k2, k3) > (a1, a2, a3) spelled out: row-value comparison is not portable to every index.
-        clauses = []
-        for i, key in enumerate(keys):
-            equal = [keys[j] == after[j] for j in range(i)]
-            beyond = key < after[i] if descending else key > after[i]
-            clauses.append(and_(*equal, beyond))
-        bound = keys[0] <= after[0] if descending else keys[0] >= after[0]  # see page_text()
-        query = query.where(bound, or_(*clauses))
-    order = [k.desc() if descending else k.asc() for k in keys]
-    return query.order_by(*order).limit(limit)
-
-
-# --- the same windows as SQL text, for direct reads (store/direct.py) --------------------------------
-
-
-def filtered_text(window: Window, name: str, created: str) -> tuple[list[str], list[Any]]:
-    """filtered()'s conditions as `?` SQL on the columns `name` and `created`, and their values."""
+def filtered(window: Window, name: str, created: str) -> tuple[list[str], list[Any]]:
+    """The window's name (case-insensitive substring) and creation-time filters as `?` SQL on the columns
+    `name` and `created`, and their values."""
     clauses: list[str] = []
     values: list[Any] = []
     if window.name_contains:
@@ -77,8 +42,9 @@ def filtered_text(window: Window, name: str, created: str) -> tuple[list[str], l
     return clauses, values
 
 
-def page_text(keys: Sequence[str], window: Window) -> tuple[str, str, list[Any]]:
-    """page() as SQL text: (condition for rows after the window's position or "", ORDER BY … LIMIT ?, values)."""
+def page(keys: Sequence[str], window: Window) -> tuple[str, str, list[Any]]:
+    """Rows after the window's position in the order of `keys` (the last one unique): (the condition, or
+    "" on the first page; ORDER BY … LIMIT ?; the condition's values)."""
     values: list[Any] = []
     after = ""
     if window.after is not None:
@@ -96,3 +62,17 @@ def page_text(keys: Sequence[str], window: Window) -> tuple[str, str, list[Any]]
     direction = " DESC" if window.descending else ""
     order = "ORDER BY " + ", ".join(k + direction for k in keys) + " LIMIT ?"
     return after, order, values
+
+
+def statement(
+    columns: str, table: str, clauses: Sequence[str], values: Sequence[Any], window: Window, keys: Sequence[str]
+) -> tuple[str, tuple[Any, ...]]:
+    """One List page: SELECT `columns` FROM `table` WHERE `clauses` (with `values`), the window's filters
+    on its `name` and `created_at` columns and position, in the order of `keys`; and all its values."""
+    more, more_values = filtered(window, "name", "created_at")
+    after, order, after_values = page(keys, window)
+    where = " AND ".join([*clauses, *more, *([after] if after else [])])
+    return (
+        f"SELECT {columns} FROM {table} WHERE {where} {order}",
+        (*values, *more_values, *after_values, window.limit),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, delete, select
 
@@ -24,12 +24,23 @@ _INSERT = Sql(
     f"INSERT INTO {packages.name} ({', '.join(_INSERTED)}) "
     f"VALUES ({', '.join(':' + c for c in _INSERTED)}) RETURNING id"
 )
-_COLUMNS = ("id", "account", "arn", "group_id", "name", "version", "created_at", "modified_at", "approval", "stage",
-            "document")  # fmt: skip
+_COLUMNS = tuple(column.name for column in packages.c if column.name != "summary")
 _PackageRow: Any = namedtuple("PackageRow", _COLUMNS)  # type: ignore[misc]  # fields from the table
 _BY_ARN = Sql(f"SELECT {', '.join(_COLUMNS)} FROM {packages.name} WHERE arn = :arn")
 _SAVED = ("modified_at", "approval", "stage", "document", "summary")
 _SAVE = Sql(f"UPDATE {packages.name} SET {', '.join(f'{c} = :{c}' for c in _SAVED)} WHERE id = :id")
+# Direct reads (`?` parameters).
+_DOCUMENT_BY_ARN = f"SELECT document FROM {packages.name} WHERE arn = ?"
+
+
+class Listed(NamedTuple):
+    """A ListModelPackages row."""
+
+    id: int
+    name: str
+    version: int | None
+    created_at: int
+    summary: str
 
 
 def insert_package(conn: Connection, **values: Any) -> int:
@@ -52,8 +63,6 @@ def document_of(direct: Direct, arn: str) -> str | None:
     found = direct.one(_DOCUMENT_BY_ARN, (arn,))
     return None if found is None else str(found[0])
 
-
-_DOCUMENT_BY_ARN = f"SELECT {packages.c.document.name} FROM {packages.name} WHERE {packages.c.arn.name} = ?"
 
 
 def documents_by_arn(conn: Connection, arns: Sequence[str]) -> dict[str, tuple[int | None, str]]:
@@ -81,8 +90,8 @@ def listing(
     group_id: int | None,
     versioned: bool | None,
     approval: str | None,
-) -> list[tuple[Any, ...]]:
-    """Rows (id, name, version, created_at, summary) of one page. `versioned` None means both kinds.
+) -> list[Listed]:
+    """Rows of one page. `versioned` None means both kinds.
     Name order: package or group name, then version. One statement, so a direct read."""
     values: list[Any]
     if group_id is not None:
@@ -94,9 +103,6 @@ def listing(
     if approval is not None:
         clauses.append("approval = ?")
         values.append(approval)
-    more, more_values = keyset.filtered_text(window, "name", "created_at")
     keys = ("name", "coalesce(version, 0)", "id") if window.sort_by_name else ("created_at", "id")
-    after, order, after_values = keyset.page_text(keys, window)
-    where = " AND ".join([*clauses, *more, *([after] if after else [])])
-    sql = f"SELECT id, name, version, created_at, summary FROM {packages.name} WHERE {where} {order}"
-    return direct.all(sql, (*values, *more_values, *after_values, window.limit))
+    sql, params = keyset.statement(", ".join(Listed._fields), packages.name, clauses, values, window, keys)
+    return [Listed._make(row) for row in direct.all(sql, params)]
