@@ -17,6 +17,7 @@ from sqlalchemy import (
     case,
     cast,
     column,
+    exists,
     func,
     literal,
     literal_column,
@@ -40,12 +41,22 @@ def lock_key(conn: Connection, key: str) -> None:
         _LOCK_KEY(conn, {"key": key})
 
 
-def tag_list(dialect_name: str, tags: Table, owner: FromClause) -> ColumnElement[Any]:
+def tag_list(
+    dialect_name: str,
+    tags: Table,
+    owner: FromClause,
+    within: tuple[ColumnElement[Any], ColumnElement[Any]] | None = None,
+) -> ColumnElement[Any]:
     """The tags of `owner`'s row (by its `arn`) as wire JSON text sorted by key, `[{"Key":"k","Value":"v"}]`
     or `[]`: a scalar subquery correlated to `owner`. Search splices it into the stored document, so it is
     spelled as `json.dumps(tags, ensure_ascii=False, separators=(",", ":"))` spells it.
 
     SQLite 3.40 has no ORDER BY inside an aggregate: group_concat takes its rows from an ordered subquery.
+
+    `within` (from, to): every owner's ARN lies in [from, to). SQLite then looks for a tag in that range
+    once per statement and spells `[]` for every row when there is none: the subquery per row cost ~0.6 us
+    even on an empty table, 60 us of a Search page of 100 (3-filter loadtest Search, 2,000 versions).
+    PostgreSQL ignores it: under a linguistic collation a prefix is not a range of the `arn` index.
     """
     quote = func.to_json if dialect_name == "postgresql" else func.json_quote
     item = _joined(
@@ -63,9 +74,14 @@ def tag_list(dialect_name: str, tags: Table, owner: FromClause) -> ColumnElement
         select(item.label("item")).where(tags.c.arn == owner.c.arn).order_by(tags.c.key).correlate(owner)
     ).subquery("tag_items")
     joined = func.group_concat(ordered.c.item, _constant(","))
-    return select(
+    per_row = select(
         _joined(_constant("["), func.coalesce(joined, _constant("")), _constant("]"))
     ).scalar_subquery()
+    if within is None:
+        return per_row
+    # Uncorrelated, so SQLite runs it once; BINARY collation: ARNs with a prefix are one range of the index.
+    any_tag = exists().where(tags.c.arn >= within[0], tags.c.arn < within[1])
+    return case((any_tag, per_row), else_=_constant("[]"))
 
 
 def _constant(text: str) -> ColumnElement[Any]:

@@ -127,6 +127,7 @@ class Query:
     account: str
     where: Condition | None
     sort: Sort
+    arns: str  # the prefix of every ARN in scope (`arn:aws:sagemaker:<region>:<account>:model-package/`)
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,9 @@ def page(direct: Direct, query: Query, after: Sequence[Any] | None, limit: int) 
     skeleton, values = _skeleton(query)
     shape = None if after is None else (after[0], after[1] is None)
     plan = _plan(direct.dialect, skeleton, shape, limit)
-    params = dict(plan.constants, account=query.account)
+    params = dict(
+        plan.constants, account=query.account, tags_from=query.arns, tags_to=_next_prefix(query.arns)
+    )
     for name, index, code in plan.slots:
         params[name] = _converted(code, values[index])
     if after is not None:
@@ -232,6 +235,11 @@ class _Plan:
     slots: tuple[tuple[str, int, str], ...]
 
 
+def _next_prefix(prefix: str) -> str:
+    """The least string after every string that starts with `prefix` (not empty), in code point order."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
 def _skeleton(query: Query) -> tuple[Query, list[Any]]:
     """The query with each value replaced by a _Slot (and no account), and the values in slot order."""
     values: list[Any] = []
@@ -253,7 +261,7 @@ def _skeleton(query: Query) -> tuple[Query, list[Any]]:
         return Not(condition(part.part))
 
     where = None if query.where is None else condition(query.where)
-    return Query(query.resource, "", where, query.sort), values
+    return Query(query.resource, "", where, query.sort, ""), values
 
 
 @lru_cache(maxsize=512)
@@ -290,7 +298,7 @@ def _plan(dialect_name: str, query: Query, after: tuple[int, bool] | None, limit
             shown.c.document,
             flag_column.label("sort_flag"),
             ranked.c.sort_key,
-            tag_list(dialect.name, tags, shown).label("tags"),
+            tag_list(dialect.name, tags, shown, (_param("tags_from"), _param("tags_to"))).label("tags"),
             count.scalar_subquery().label("total"),
         )
         .select_from(ranked.join(shown, shown.c.id == ranked.c.id))

@@ -23,9 +23,11 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from conftest import REGION, client, start_server
 
 from registro.api import service_model
 from registro.api.serialize import shaped
+from registro.settings import Settings
 
 ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 ALL = {1, 2, 3, 4, 5}
@@ -601,6 +603,42 @@ def test_search_other_resource_types_answer_no_results(sm: Any, resource: str) -
     assert response["Results"] == []
     assert response["TotalHits"] == {"Value": 0, "Relation": "EqualTo"}
     assert "NextToken" not in response
+
+
+def test_search_tags_are_each_records_own_in_an_account_without_tagged_packages(
+    database_url: str, versions: Versions
+) -> None:
+    """Another account on the same database, its group tagged, none of its versions: every record says
+    `Tags: []` (store/dialects.tag_list skips the per-row lookup there), though this account's versions
+    are tagged; once one of its versions is tagged, that one carries its tags and the others none."""
+    other = start_server(Settings(database_url=database_url, region=REGION, account_id="210987654321"))
+    try:
+        sm_other = client(other.url)
+        group = "OtherAccount" + uuid.uuid4().hex[:8]
+        sm_other.create_model_package_group(ModelPackageGroupName=group, Tags=[{"Key": "g", "Value": "1"}])
+        arns = [
+            sm_other.create_model_package(
+                ModelPackageGroupName=group, InferenceSpecification=spec(container("other:1"))
+            )["ModelPackageArn"]
+            for _ in range(3)
+        ]
+        expression = both(f("ModelPackageGroupName", "Equals", group))
+
+        def tags_by_version() -> dict[int, list[dict[str, str]]]:
+            records, _ = search_all(sm_other, Resource="ModelPackage", SearchExpression=expression)
+            return {r["ModelPackage"]["ModelPackageVersion"]: r["ModelPackage"]["Tags"] for r in records}
+
+        assert tags_by_version() == {1: [], 2: [], 3: []}
+        sm_other.add_tags(ResourceArn=arns[1], Tags=[{"Key": "b", "Value": "2"}, {"Key": "a", "Value": "1"}])
+        assert tags_by_version() == {
+            1: [],
+            2: [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}],
+            3: [],
+        }
+        (record,) = sm_other.search(Resource="ModelPackageGroup", SearchExpression=expression)["Results"]
+        assert record["ModelPackageGroup"]["Tags"] == [{"Key": "g", "Value": "1"}]
+    finally:
+        other.stop()
 
 
 def test_search_without_expression_finds_unversioned_packages_too(sm: Any) -> None:
