@@ -9,11 +9,18 @@ serves a bare ASGI callable (no framework, no database: a fixed 4 KB answer to e
 uvicorn as `registro serve` runs it (httptools, uvloop, no access log), pinned to core 0, and sends
 it the same kind of serial POSTs from core 1. Its server CPU per request is the least any
 uvicorn-served endpoint can show in run.py's table.
+
+A second server answers the same way with no ASGI server at all: an asyncio Protocol on uvloop that
+feeds httptools' parser and writes a prebuilt answer. What it costs is the event loop's wake-up, the
+parser and the socket calls: the least any Python HTTP server on this machine can show, and the
+difference between the two rows is uvicorn's own share. The requests carry the headers boto3 sends
+(SigV4 Authorization, User-Agent, ...), because each header is a Python callback in both parsers.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import os
 import subprocess
@@ -22,9 +29,44 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httptools
+import uvloop
+
 BODY = b'{"Document":"' + b"a" * 4096 + b'"}'
 WARMUP = 300
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+class RawProtocol(asyncio.Protocol):
+    """HTTP/1.1 keep-alive POSTs answered from httptools' callbacks, no ASGI."""
+
+    ANSWER = (
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.1\r\n"
+        b"content-length: " + str(len(BODY)).encode() + b"\r\n\r\n" + BODY
+    )
+
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+        self.parser = httptools.HttpRequestParser(self)
+        self.headers: list[tuple[bytes, bytes]] = []
+
+    def data_received(self, data: bytes) -> None:
+        self.parser.feed_data(data)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.headers.append((name.lower(), value))
+
+    def on_message_complete(self) -> None:
+        self.headers = []
+        self.transport.write(self.ANSWER)
+
+
+def serve_raw(port: int) -> None:
+    async def serve() -> None:
+        server = await asyncio.get_running_loop().create_server(RawProtocol, "127.0.0.1", port)
+        await server.serve_forever()
+
+    uvloop.run(serve())
 
 
 async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -52,7 +94,19 @@ def serial(port: int, pid: int, requests: int) -> tuple[float, float]:
     """(server CPU µs per request, wall µs per request) over one keep-alive connection."""
     conn = http.client.HTTPConnection("127.0.0.1", port)
     body = b'{"ModelPackageName":"arn:aws:sagemaker:us-east-1:123456789012:model-package/g/1"}'
-    headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "SageMaker.DescribeModelPackage"}
+    headers = {
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": "SageMaker.DescribeModelPackage",
+        "Accept-Encoding": "identity",
+        "User-Agent": "Boto3/1.44.8 md/Botocore#1.44.8 ua/2.1 os/linux#6.1 md/arch#x86_64 lang/python#3.11.7",
+        "X-Amz-Date": "20261125T150000Z",
+        "Authorization": (
+            "AWS4-HMAC-SHA256 Credential=AKIDFLOOR/20261125/us-east-1/sagemaker/aws4_request, "
+            "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=" + "0" * 64
+        ),
+        "amz-sdk-invocation-id": "8c5e3c8e-1f1e-4bd0-9a7b-2c0d3f1e6b11",
+        "amz-sdk-request": "attempt=1; max=1",
+    }
     for i in range(WARMUP + requests):
         if i == WARMUP:
             before, started = cpu_seconds(pid), time.perf_counter()
@@ -61,35 +115,50 @@ def serial(port: int, pid: int, requests: int) -> tuple[float, float]:
     return (cpu_seconds(pid) - before) / requests * 1e6, (time.perf_counter() - started) / requests * 1e6
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=5000)
-    parser.add_argument("--port", type=int, default=8799)
-    args = parser.parse_args()
-    os.sched_setaffinity(0, {1})
-    command = [
-        "taskset", "-c", "0", sys.executable, "-m", "uvicorn", "floor:app", "--port", str(args.port),
-        "--log-level", "warning", "--no-access-log", "--no-proxy-headers",
-    ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=Path(__file__).parent)
+def measure(command: list[str], port: int, requests: int) -> list[tuple[float, float]]:
+    """Start `command` on core 0, wait for its port, three serial runs, stop it."""
+    server = subprocess.Popen(["taskset", "-c", "0", *command], cwd=Path(__file__).parent)
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                http.client.HTTPConnection("127.0.0.1", args.port, timeout=1).connect()
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
                 break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    sys.exit("the bare uvicorn server did not start")
+                    sys.exit(f"{command[0]} did not start")
                 time.sleep(0.1)
-        runs = [serial(args.port, server.pid, args.requests) for _ in range(3)]
+        return [serial(port, server.pid, requests) for _ in range(3)]
     finally:
         server.terminate()
         server.wait()
-    print("| bare ASGI app under uvicorn, serial keep-alive POSTs | server CPU µs/req | wall µs/req |")
-    print("| --- | ---: | ---: |")
-    for i, (cpu, wall) in enumerate(runs, 1):
-        print(f"| run {i}, {args.requests} requests | {cpu:.0f} | {wall:.0f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=5000)
+    parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument("--serve-raw", type=int, metavar="PORT", help=argparse.SUPPRESS)  # the second server
+    args = parser.parse_args()
+    if args.serve_raw:
+        serve_raw(args.serve_raw)
+        return
+    os.sched_setaffinity(0, {1})
+    uvicorn_app = [
+        sys.executable, "-m", "uvicorn", "floor:app", "--port", str(args.port),
+        "--log-level", "warning", "--no-access-log", "--no-proxy-headers",
+    ]  # fmt: skip
+    raw = [sys.executable, __file__, "--serve-raw", str(args.port + 1)]
+    rows = {
+        "bare ASGI app under uvicorn": measure(uvicorn_app, args.port, args.requests),
+        "asyncio Protocol + httptools, no ASGI server": measure(raw, args.port + 1, args.requests),
+    }
+    print(f"serial keep-alive POSTs with boto3's headers, {args.requests} per run, server on core 0\n")
+    print("| server | run | server CPU µs/req | wall µs/req |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, runs in rows.items():
+        for i, (cpu, wall) in enumerate(runs, 1):
+            print(f"| {name} | {i} | {cpu:.0f} | {wall:.0f} |")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route
 
-from registro.api.endpoint import ASGIApp, Receive, Scope, Send, make_endpoint
+from registro.api.endpoint import Api, Receive, Scope, Send, asgi_endpoint
 from registro.console.pages import not_found_page
 from registro.console.routes import routes as console_routes
 from registro.registry.context import Context
@@ -20,8 +20,24 @@ from registro.store import migrate
 from registro.store.engine import Store
 
 
-def create_app(settings: Settings) -> ASGIApp:
-    """The server: `POST /` goes straight to the API endpoint, everything else through Starlette."""
+class Server:
+    """The ASGI app (`POST /` straight to the API, everything else through Starlette) and its `api`,
+    which api/connection.py calls without ASGI."""
+
+    def __init__(self, api: Api, console: Starlette) -> None:
+        self.api = api
+        self.console = console
+        self.endpoint = asgi_endpoint(api)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/":
+            await self.endpoint(scope, receive, send)
+        else:
+            await self.console(scope, receive, send)
+
+
+def create_app(settings: Settings) -> Server:
+    """The server for these settings; serve it with api.connection.ApiConnection as uvicorn's `http`."""
     state: dict[str, object] = {}
 
     def new_context(access_key: str, request_id: str) -> Context:
@@ -60,12 +76,4 @@ def create_app(settings: Settings) -> ASGIApp:
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: not_found_page})
     app.state.new_context = new_context
-    api = make_endpoint(new_context)
-
-    async def server(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/":
-            await api(scope, receive, send)
-        else:
-            await app(scope, receive, send)
-
-    return server
+    return Server(Api(new_context), app)

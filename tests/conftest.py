@@ -28,6 +28,7 @@ import pytest
 import uvicorn
 from botocore.config import Config
 
+from registro.api.connection import ApiConnection
 from registro.app import create_app
 from registro.registry.context import Context
 from registro.settings import Settings
@@ -101,7 +102,8 @@ def start_server(settings: Settings) -> RunningServer:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
+    # As `registro serve` runs it: API connections answered by ApiConnection, the rest by uvicorn.
+    config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on", http=ApiConnection)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -2,12 +2,14 @@
 
 POST /  X-Amz-Target: SageMaker.<Op>
   wire.operation_name ─ wire.read_params ─ validate.check(input shape)   (bad requests stop here)
-  → OPERATIONS[op](ctx, params) in a worker thread ─ serialize.to_body(output shape)
+  → OPERATIONS[op](ctx, params) on the loop or in a worker thread ─ serialize.to_body(output shape)
   → 200 | RegistryError → 400 AWS error body | anything else → 500 InternalFailure, logged
 Every answer carries x-amzn-RequestId.
 
-Bare ASGI rather than a Starlette route: the API is one URL with its own error handling, and
-Starlette's request/response and middleware layers were a third of a describe's server CPU (py-spy).
+`Api.handle` takes headers and a body and gives (status, headers, body): api/connection.py calls it
+straight from the connection for API-only connections; `asgi_endpoint` wraps it for the rest. Not a
+Starlette route: the API is one URL with its own error handling, and Starlette's request/response
+and middleware layers were a third of a describe's server CPU (py-spy).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import itertools
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -65,14 +67,21 @@ async def _body(receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
-def make_endpoint(new_context: Callable[[str, str], Context]) -> ASGIApp:
-    """The ASGI app for `POST /`; `new_context(access_key, request_id)` builds each call's Context."""
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes]  # status, headers, body
 
-    next_request_id = _request_ids()
-    in_threads = [0]  # calls running in worker threads now
-    last_done = [0.0]  # when the last call's result was ready (monotonic seconds)
 
-    def inline(name: str, dialect: str) -> bool:
+class Api:
+    """The API's calls, whatever carries them (api/connection.py, or ASGI for connections uvicorn
+    serves): `handle(headers, body)` gives the answer at once, or a future of it while the call runs
+    in a worker thread. `new_context(access_key, request_id)` builds each call's Context."""
+
+    def __init__(self, new_context: Callable[[str, str], Context]) -> None:
+        self.new_context = new_context
+        self.next_request_id = _request_ids()
+        self.in_threads = 0  # calls running in worker threads now
+        self.last_done = 0.0  # when the last call's answer was ready (monotonic seconds)
+
+    def inline(self, name: str, dialect: str) -> bool:
         """Run a one-item read on the event loop rather than in a worker thread? Always on SQLite (tens
         of µs, no network). On PostgreSQL it would hold the loop for a round trip to the database, so
         only for a lone caller: no call in a thread and none finished in the last LONE_GAP_S (under
@@ -82,43 +91,74 @@ def make_endpoint(new_context: Callable[[str, str], Context]) -> ASGIApp:
             return False
         if dialect == "sqlite":
             return True
-        return in_threads[0] == 0 and time.monotonic() - last_done[0] > LONE_GAP_S
+        return self.in_threads == 0 and time.monotonic() - self.last_done > LONE_GAP_S
 
-    async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
-        request_id = next_request_id()
-        headers = dict(scope["headers"])  # ASGI lower-cases names
-        status, extra = 200, []
+    def handle(self, headers: Mapping[bytes, bytes], body: bytes) -> Answer | asyncio.Future[Answer]:
+        """Answer one call; header names lower-case. Call on the event loop."""
+        request_id = self.next_request_id()
         try:
             target = headers.get(b"x-amz-target", b"").decode("latin-1") or None
             name = wire.operation_name(target)
             operation = service_model.operation(name)
-            params = validate.check(wire.read_params(await _body(receive)), operation.input_shape)
+            params = validate.check(wire.read_params(body), operation.input_shape)
             authorization = headers.get(b"authorization", b"").decode("latin-1")
-            ctx = new_context(sigv4.access_key_id(authorization) or "anonymous", request_id)
-            if inline(name, ctx.store.dialect):
-                result = OPERATIONS[name](ctx, params)
-            else:
-                in_threads[0] += 1
-                try:
-                    result = await asyncio.get_running_loop().run_in_executor(_WORKERS, OPERATIONS[name], ctx, params)
-                finally:
-                    in_threads[0] -= 1
-            last_done[0] = time.monotonic()
-            body = serialize.to_body(result, operation.output_shape)
-        except RegistryError as exc:
-            status, body = exc.status, errors.error_body(exc)
-            extra = [(b"x-amzn-errortype", exc.code.encode())]
-        except Exception:
-            log.exception("request %s failed", request_id)
-            status, body = 500, errors.internal_failure_body(request_id)
-            extra = [(b"x-amzn-errortype", b"InternalFailure")]
-        response_headers = [
-            (b"content-type", CONTENT_TYPE),
-            (b"content-length", str(len(body)).encode()),
-            (b"x-amzn-requestid", request_id.encode()),
-            *extra,
-        ]
-        await send({"type": "http.response.start", "status": status, "headers": response_headers})
-        await send({"type": "http.response.body", "body": body})
+            ctx = self.new_context(sigv4.access_key_id(authorization) or "anonymous", request_id)
+        except Exception as exc:  # noqa: BLE001 (mapped to its AWS error, or InternalFailure)
+            return failed(exc, request_id)
+        if self.inline(name, ctx.store.dialect):
+            answer = _call(name, operation, ctx, params)
+            self.last_done = time.monotonic()
+            return answer
+        self.in_threads += 1
+        future = asyncio.get_running_loop().run_in_executor(_WORKERS, _call, name, operation, ctx, params)
+        future.add_done_callback(self._thread_done)
+        return future
+
+    def _thread_done(self, _future: asyncio.Future[Answer]) -> None:
+        self.in_threads -= 1
+        self.last_done = time.monotonic()
+
+
+def _call(name: str, operation: Any, ctx: Context, params: dict[str, Any]) -> Answer:
+    """Run the registry function and serialize its result, or the error it raised."""
+    try:
+        body = serialize.to_body(OPERATIONS[name](ctx, params), operation.output_shape)
+    except Exception as exc:  # noqa: BLE001 (mapped to its AWS error, or InternalFailure)
+        return failed(exc, ctx.request_id)
+    return _answer(200, body, ctx.request_id)
+
+
+def failed(exc: Exception, request_id: str) -> Answer:
+    """A RegistryError as its AWS error; anything else as a logged 500 InternalFailure."""
+    if isinstance(exc, RegistryError):
+        return _answer(exc.status, errors.error_body(exc), request_id, [(b"x-amzn-errortype", exc.code.encode())])
+    log.error("request %s failed", request_id, exc_info=exc)
+    return _answer(
+        500, errors.internal_failure_body(request_id), request_id, [(b"x-amzn-errortype", b"InternalFailure")]
+    )
+
+
+def _answer(status: int, body: bytes, request_id: str, extra: list[tuple[bytes, bytes]] | None = None) -> Answer:
+    headers = [
+        (b"content-type", CONTENT_TYPE),
+        (b"content-length", str(len(body)).encode()),
+        (b"x-amzn-requestid", request_id.encode()),
+    ]
+    return status, headers + extra if extra else headers, body
+
+
+def asgi_endpoint(api: Api) -> ASGIApp:
+    """`POST /` as an ASGI app, for connections uvicorn serves (see api/connection.py)."""
+
+    async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            body = await _body(receive)
+        except SerializationError as exc:
+            status, headers, content = failed(exc, api.next_request_id())
+        else:
+            handled = api.handle(dict(scope["headers"]), body)  # ASGI lower-cases names
+            status, headers, content = handled if isinstance(handled, tuple) else await handled
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": content})
 
     return endpoint
