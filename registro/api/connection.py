@@ -84,6 +84,7 @@ class ApiConnection(asyncio.Protocol):
         self.api: Api = app.api  # config.app is registro.app.Server
         self.transport: asyncio.Transport | None = None
         self.buffer = b""
+        self.head: tuple[dict[bytes, bytes], int, int] | None = None  # of a request whose body is due
         self.busy = False  # a call is running in a worker thread
         self.write_paused = False
         self.closing = False  # graceful shutdown: close after the answer being made
@@ -165,7 +166,24 @@ class ApiConnection(asyncio.Protocol):
 
     def _next_request(self) -> _Request | Literal["wait", "foreign"]:
         """The buffer's first request once it is whole, "wait" until then, "foreign" if it is not in
-        the one shape read here."""
+        the one shape read here. A head is parsed once: clients send the body in a second packet."""
+        head = self.head
+        if head is None:
+            parsed = self._head()
+            if isinstance(parsed, str):
+                return parsed
+            self.head = head = parsed
+        headers, body_start, body_end = head
+        buffer = self.buffer
+        if len(buffer) < body_end:
+            return "wait"
+        self.buffer, self.head = buffer[body_end:], None
+        connection = headers.get(b"connection")
+        keep_alive = connection is None or b"close" not in (t.strip() for t in connection.lower().split(b","))
+        return _Request(headers, buffer[body_start:body_end], keep_alive)
+
+    def _head(self) -> tuple[dict[bytes, bytes], int, int] | Literal["wait", "foreign"]:
+        """(headers, where the body starts, where it ends) of the buffer's first request."""
         buffer = self.buffer
         head_end = buffer.find(b"\r\n\r\n", 0, MAX_HEAD_BYTES + 4)
         if head_end < 0:
@@ -186,14 +204,7 @@ class ApiConnection(asyncio.Protocol):
         length = headers.get(b"content-length", b"0")
         if not length.isdigit() or int(length) > wire.MAX_BODY_BYTES:
             return "foreign"  # uvicorn and the ASGI endpoint answer these as before
-        body_start = head_end + 4
-        body_end = body_start + int(length)
-        if len(buffer) < body_end:
-            return "wait"
-        self.buffer = buffer[body_end:]
-        connection = headers.get(b"connection")
-        keep_alive = connection is None or b"close" not in (t.strip() for t in connection.lower().split(b","))
-        return _Request(headers, buffer[body_start:body_end], keep_alive)
+        return headers, head_end + 4, head_end + 4 + int(length)
 
     def _write(self, answer: Answer, keep_alive: bool) -> None:
         assert self.transport is not None
