@@ -7,7 +7,8 @@
           → list all (pages of 100) → approve 200 → 8 clients create N more
           → list the approved ones → Search with three filters → checks → stop → one table
     Registro alone, per store: bulk_load.py writes 1,000,000 versions → serve → describe 1,000 random,
-        list the first page (ascending) and the last (descending), Search with three filters → one table
+        list the first page, walk every page by NextToken, the last page again by its token,
+        Search with three filters → one table
     summary: server CPU per operation and the moto/Registro and MLflow/Registro ratios;
         Registro's cost per operation at 1,000, 10,000 and 1,000,000 versions
 
@@ -347,19 +348,27 @@ class MillionWorkload:
         self.running, self.adapter, self.versions = running, running.adapter, versions
         self.rng = random.Random(1)
         self.outcome = Outcome(target, versions)
-        self.pages: dict[bool, list[list[int]]] = {False: [], True: []}
+        self.pages: dict[bool, list[list[int]]] = {False: [], True: []}  # first pages, last pages
+        self.walked: list[int] = []
+        self.last_token: str | None = None  # the NextToken that fetches the last page
         self.searches: list[list[int]] = []
 
     def run(self) -> Outcome:
         run_steps(self.outcome, self.running, [
             Step(f"describe {DESCRIBES:,} random", "describe", self.describe),
-            Step(f"list first page (ascending), {PAGE_REPEATS} times", "list page", self.first_pages),
-            Step(f"list last page (descending), {PAGE_REPEATS} times", "list last page", self.last_pages),
+            Step(f"list first page, {PAGE_REPEATS} times", "list page", self.first_pages),
+            Step("list every page in order (NextToken walk)", "list walk", self.walk_pages),
+            Step(f"list last page (its NextToken), {PAGE_REPEATS} times", "list last page", self.last_pages),
             Step(f"search 3 filters, {REPEATS} times", "search", self.search, REPEATS),
         ])  # fmt: skip
         size = min(peers.PAGE_SIZE, self.versions)
         first, last = list(range(1, size + 1)), list(range(self.versions - size + 1, self.versions + 1))
         self.outcome.check(f"first page is versions 1..{size}", same_versions(self.pages[False], first))
+        in_order = self.walked == list(range(1, self.versions + 1))
+        self.outcome.check(
+            f"the walk gave versions 1..{self.versions:,} once each, in order",
+            None if in_order else f"{len(self.walked):,} versions, {len(set(self.walked)):,} distinct",
+        )
         self.outcome.check(f"last page is the newest {size}", same_versions(self.pages[True], last))
         every = bulk_load.approval_every(self.versions)
         approved = [v for v in range(1, self.versions + 1) if v % every == 0]
@@ -373,16 +382,27 @@ class MillionWorkload:
             rec.call(self.adapter.describe, version)
 
     def first_pages(self, rec: Recorder) -> None:
-        self.page_one(rec, descending=False)
+        for _ in range(PAGE_REPEATS):
+            page = rec.call(self.adapter.list_page, None)
+            self.pages[False].append(page[0] if page else [])
+
+    def walk_pages(self, rec: Recorder) -> None:
+        """Page after page to the end, keeping the token of the last one."""
+        token: str | None = None
+        while True:
+            page = rec.call(self.adapter.list_page, token)
+            if page is None:
+                return
+            self.walked += page[0]
+            if not page[1]:
+                self.last_token = token
+                return
+            token = page[1]
 
     def last_pages(self, rec: Recorder) -> None:
-        self.page_one(rec, descending=True)
-
-    def page_one(self, rec: Recorder, *, descending: bool) -> None:
-        """Page 1 in that order, PAGE_REPEATS times: descending, page 1 is the ascending order's last."""
         for _ in range(PAGE_REPEATS):
-            page = rec.call(self.adapter.list_page, None, descending=descending)
-            self.pages[descending].append(page[0] if page else [])
+            page = rec.call(self.adapter.list_page, self.last_token) if self.last_token else None
+            self.pages[True].append(page[0] if page else [])
 
     def search(self, rec: Recorder) -> None:
         for _ in range(REPEATS):
@@ -442,14 +462,15 @@ SUMMARY_COLUMNS = (
     "operation", "N", "Registro SQLite", "Registro PostgreSQL", "moto", "MLflow", "moto / Registro",
     "MLflow / Registro",
 )  # fmt: skip
-GROWTH_KINDS = ("describe", "list page", "list last page", "search")
+GROWTH_KINDS = ("describe", "list page", "list walk", "list last page", "search")
 SUMMARY_NOTE = (
     "describe and create: one call; list page: one page of 100; search: one whole Search, every page of its "
     "200 hits. Ratios are against Registro on SQLite: above 1× the peer spends more server CPU."
 )
 GROWTH_NOTE = (
     "With N versions made over HTTP, describe and list run on N versions and Search on 2N; on the "
-    "bulk-loaded databases list page is page 1 ascending and list last page page 1 descending."
+    "bulk-loaded databases list page is page 1, list walk every page of 100 in order (mean), and list last "
+    "page the last one, fetched by its NextToken."
 )
 
 
