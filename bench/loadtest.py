@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 
 import boto3
 import botocore.session
+import peers
 import psycopg
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import create_request_object, prepare_request_dict
@@ -136,19 +137,6 @@ def running(command: list[str], port: int, log: Path) -> Iterator[tuple[str, int
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-
-
-@contextlib.contextmanager
-def postgres_database() -> Iterator[str]:
-    """A fresh PostgreSQL database; yields its name, drops it afterwards."""
-    name = "registro_load_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield name
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def cpu_seconds(pid: int) -> float:
@@ -484,7 +472,7 @@ def bench_store(
         command = [str(REGISTRO), "serve", "--port", str(port), "--data-dir", str(data_dir)]
         postgres = None
         if store == "postgresql":
-            database = stack.enter_context(postgres_database())
+            database = stack.enter_context(peers.postgres_database("registro_load_"))
             command += ["--database-url", f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}"]
             postgres = Postgres(database)
         url, pid = stack.enter_context(running(command, port, data_dir / "server.log"))

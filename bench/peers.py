@@ -404,9 +404,9 @@ class Running:
 
 
 @contextlib.contextmanager
-def postgres_database() -> Iterator[str]:
+def postgres_database(prefix: str = "registro_bench_") -> Iterator[str]:
     """A fresh PostgreSQL database for one run; yields its name, drops it afterwards."""
-    name = "registro_bench_" + uuid.uuid4().hex[:12]
+    name = prefix + uuid.uuid4().hex[:12]
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
