@@ -138,7 +138,8 @@ class ApiConnection(asyncio.Protocol):
                 return
             request = self._next_request()
             if request == "wait":
-                return  # the rest of this request has not arrived
+                self._idle()  # the rest of this request has not arrived: as long as an idle wait
+                return
             if request == "foreign":
                 self._hand_over()
                 return
@@ -238,6 +239,8 @@ class ApiConnection(asyncio.Protocol):
     # keep-alive
 
     def _idle(self) -> None:
+        """Close the connection if nothing arrives for uvicorn's keep-alive timeout, whether between
+        requests or in the middle of one (a client that stalls mid-request holds nothing for long)."""
         self.idle_timer = self.loop.call_later(self.config.timeout_keep_alive, self._idle_too_long)
 
     def _stop_idle_timer(self) -> None:
@@ -246,5 +249,5 @@ class ApiConnection(asyncio.Protocol):
             self.idle_timer = None
 
     def _idle_too_long(self) -> None:
-        if self.transport is not None and not self.busy and not self.buffer:
+        if self.transport is not None and not self.busy:
             self.transport.close()

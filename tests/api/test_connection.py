@@ -214,7 +214,7 @@ def test_client_leaving_during_a_write_does_not_stop_the_server(
     assert status == 200 and json.loads(body)["ModelPackageGroupName"] == "left-early"
 
 
-def test_idle_keep_alive_connection_is_closed_after_the_timeout(tmp_path: Any) -> None:
+def test_idle_or_stalled_connection_is_closed_after_the_keep_alive_timeout(tmp_path: Any) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'r.db'}", region=REGION, account_id=ACCOUNT)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -233,6 +233,11 @@ def test_idle_keep_alive_connection_is_closed_after_the_timeout(tmp_path: Any) -
             assert reader.answer()[0] == 200
             started = time.monotonic()
             assert reader.closed()
+            assert 0.5 < time.monotonic() - started < 4
+        with socket.create_connection(sock.getsockname(), timeout=5) as client:
+            client.sendall(api_request("ListModelPackageGroups", {})[:40])  # stalls mid-head
+            started = time.monotonic()
+            assert Reader(client).closed()
             assert 0.5 < time.monotonic() - started < 4
     finally:
         server.should_exit = True
