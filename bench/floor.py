@@ -14,7 +14,12 @@ A second server answers the same way with no ASGI server at all: an asyncio Prot
 feeds httptools' parser and writes a prebuilt answer. What it costs is the event loop's wake-up, the
 parser and the socket calls: the least any Python HTTP server on this machine can show, and the
 difference between the two rows is uvicorn's own share. The requests carry the headers boto3 sends
-(SigV4 Authorization, User-Agent, ...), because each header is a Python callback in both parsers.
+(SigV4 Authorization, User-Agent, ...), because each header is a Python callback in uvicorn's parser.
+
+Last, the floor of a PostgreSQL describe: one primary-key read of a stored 4.5 KB document through
+libpq as store/direct.py runs it (a prepared statement over TCP to 127.0.0.1), 20,000 times, with the
+client's CPU and the backend's (from /proc) apart. Added to the second row, it is the least server CPU a
+describe that asks PostgreSQL can show in run.py, where the database's backends count as the server's.
 """
 
 from __future__ import annotations
@@ -26,12 +31,15 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
 import httptools
+import psycopg
 import uvloop
 
+FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "packages" / "abalone-v1.json"
 BODY = b'{"Document":"' + b"a" * 4096 + b'"}'
 WARMUP = 300
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -115,6 +123,30 @@ def serial(port: int, pid: int, requests: int) -> tuple[float, float]:
     return (cpu_seconds(pid) - before) / requests * 1e6, (time.perf_counter() - started) / requests * 1e6
 
 
+def postgres_read(url: str, reads: int = 20_000) -> tuple[float, float]:
+    """(client CPU µs, backend CPU µs) per primary-key read of a 4.5 KB document, on a scratch table."""
+    document = FIXTURE.read_text().replace("\n", "")
+    with psycopg.connect(url, autocommit=True) as conn:
+        table = "floor_" + uuid.uuid4().hex[:8]
+        conn.execute(f"CREATE TABLE {table} (id bigserial PRIMARY KEY, arn text UNIQUE, document text)")
+        try:
+            with conn.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {table} (arn, document) VALUES (%s, %s)", [(f"arn:{i}", document) for i in range(1000)]
+                )
+            pgconn, backend = conn.pgconn, conn.info.backend_pid
+            pgconn.prepare(b"floor", f"SELECT document FROM {table} WHERE arn = $1".encode())
+            for i in range(500):
+                pgconn.exec_prepared(b"floor", [f"arn:{i % 1000}".encode()])
+            client, server = time.process_time(), cpu_seconds(backend)
+            for i in range(reads):
+                assert pgconn.exec_prepared(b"floor", [f"arn:{i % 1000}".encode()]).ntuples == 1
+            client, server = time.process_time() - client, cpu_seconds(backend) - server
+        finally:
+            conn.execute(f"DROP TABLE {table}")
+    return client / reads * 1e6, server / reads * 1e6
+
+
 def measure(command: list[str], port: int, requests: int) -> list[tuple[float, float]]:
     """Start `command` on core 0, wait for its port, three serial runs, stop it."""
     server = subprocess.Popen(["taskset", "-c", "0", *command], cwd=Path(__file__).parent)
@@ -138,6 +170,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument(
+        "--postgres", default="postgresql://postgres@127.0.0.1:5432/test", help="libpq URL for the read's floor"
+    )
     parser.add_argument("--serve-raw", type=int, metavar="PORT", help=argparse.SUPPRESS)  # the second server
     args = parser.parse_args()
     if args.serve_raw:
@@ -159,6 +194,11 @@ def main() -> None:
     for name, runs in rows.items():
         for i, (cpu, wall) in enumerate(runs, 1):
             print(f"| {name} | {i} | {cpu:.0f} | {wall:.0f} |")
+    client, backend = postgres_read(args.postgres)
+    print(
+        f"\nPostgreSQL primary-key read of a {len(FIXTURE.read_text()):,}-byte document, 20,000 times: "
+        f"client {client:.0f} µs + backend {backend:.0f} µs CPU per read"
+    )
 
 
 if __name__ == "__main__":
