@@ -59,8 +59,9 @@ packages = Table(
     # 0003: Search walks these in sort order (equality columns first, then the sort key)
     Index("ix_packages_group_modified", "group_id", "modified_at", "id"),
     Index("ix_packages_group_approval_modified", "group_id", "approval", "modified_at", "id"),
-    Index("ix_packages_group_approval_created", "group_id", "approval", "created_at", "id"),
-    Index("ix_packages_account_approval_created", "account", "approval", "created_at", "id"),
+    # 0004: modified_at after them, so a LastModifiedTime page over a created_at range reads the index alone
+    Index("ix_packages_group_approval_created", "group_id", "approval", "created_at", "id", "modified_at"),
+    Index("ix_packages_account_approval_created", "account", "approval", "created_at", "id", "modified_at"),
 )
 
 tags = Table(
