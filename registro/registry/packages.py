@@ -84,29 +84,48 @@ def _create_version(ctx: Context, request: Request, group_ref: str, card: dict[s
             "only unversioned model packages can be listed on AWS Marketplace."
         )
     fingerprint = _fingerprint(request)
-    with ctx.store.write() as conn:
-        group = groups.existing(ctx, conn, group_ref, lock=True)
-        # Tokens are scoped to the caller's account, not the group (sagemaker-api.md 3.3).
-        replayed = _replay(conn, f"account:{ctx.account}", request, fingerprint)
-        if replayed:
-            return {"ModelPackageArn": replayed}
-        version = store.groups.take_version(conn, group.id)
-        if version > MAX_VERSION:
-            raise errors.ResourceLimitError(
-                f"Model Package Group {group.arn} has reached the largest version number, {MAX_VERSION}."
+    group_arn = arns.group_ref(ctx, group_ref)
+    # Tokens are scoped to the caller's account, not the group (sagemaker-api.md 3.3).
+    scope = f"account:{ctx.account}"
+    try:
+        # Keyed by the group: on PostgreSQL its concurrent creates share one transaction and COMMIT
+        # instead of queueing on its row lock one COMMIT (fsync) each.
+        with ctx.store.write(key=group_arn) as conn:
+            # The group's row locked and its next number taken in one statement; raising undoes both.
+            taken = store.groups.take_next_version(conn, group_arn)
+            if taken is None:
+                raise errors.group_not_found(group_arn)
+            group, version = taken
+            replayed = _replay(conn, scope, request, fingerprint)
+            if replayed:
+                raise _Replayed(replayed)
+            if version > MAX_VERSION:
+                raise errors.ResourceLimitError(
+                    f"Model Package Group {group.arn} has reached the largest version number, {MAX_VERSION}."
+                )
+            arn = arns.package_arn(ctx, group.name, version)
+            document = _new_document(ctx, request, card, arn=arn, name=group.name)
+            document["ModelPackageGroupName"] = group.name
+            document["ModelPackageVersion"] = version
+            document["ModelApprovalStatus"] = request.get("ModelApprovalStatus", "PendingManualApproval")
+            text = _insert(ctx, conn, document, group_id=group.id, version=version)
+            _remember(conn, scope, request, arn, fingerprint)
+            activity.note(
+                ctx, conn, EventKind.PACKAGE_CREATED, arn=arn, group_name=group.name, version=version,
+                detail=text,
             )
-        arn = arns.package_arn(ctx, group.name, version)
-        document = _new_document(ctx, request, card, arn=arn, name=group.name)
-        document["ModelPackageGroupName"] = group.name
-        document["ModelPackageVersion"] = version
-        document["ModelApprovalStatus"] = request.get("ModelApprovalStatus", "PendingManualApproval")
-        text = _insert(ctx, conn, document, group_id=group.id, version=version)
-        _remember(conn, f"account:{ctx.account}", request, arn, fingerprint)
-        activity.note(
-            ctx, conn, EventKind.PACKAGE_CREATED, arn=arn, group_name=group.name, version=version,
-            detail=text,
-        )
+    except _Replayed as replay:
+        return {"ModelPackageArn": replay.arn}
     return {"ModelPackageArn": arn}
+
+
+class _Replayed(Exception):
+    """A create's ClientToken was used before with the same input: its write is undone (the version
+    number it took goes back) and the earlier ARN is the answer."""
+
+    def __init__(self, arn: str) -> None:
+        super().__init__(arn)
+        self.arn = arn
 
 
 def _create_unversioned(ctx: Context, request: Request, name: str, card: dict[str, Any] | None) -> Result:
@@ -170,7 +189,10 @@ def _new_document(
 def _insert(ctx: Context, conn: Connection, document: dict[str, Any], *, group_id: int | None, version: int | None) -> str:
     """Insert the package's row; returns the stored document text (the creation event's detail too)."""
     text = dump(document)
-    store.packages.insert_package(
+    # A version's number was taken under its group's lock: nothing to learn from the INSERT, so it is
+    # queued (PostgreSQL: sent with the rest of the write in one round trip).
+    insert = store.packages.insert_package if version is None else store.packages.insert_version
+    insert(
         conn,
         account=ctx.account,
         arn=document["ModelPackageArn"],

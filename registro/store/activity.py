@@ -17,8 +17,9 @@ _APPEND = Sql(f"INSERT INTO {activity.name} ({_QUOTED}) VALUES ({', '.join(':' +
 
 
 def append(conn: Connection, **values: Any) -> None:
-    """One record; every column but the id must be given (None for empty ones)."""
-    _APPEND(conn, values)
+    """One record; every column but the id must be given (None for empty ones). Queued (Sql.later):
+    nothing is read back."""
+    _APPEND.later(conn, values)
 
 
 def for_resource(

@@ -1,11 +1,12 @@
 """Engines and transactions: SQLite pragmas once per connection, read() and write() blocks, and `Sql`,
 the statements hot paths run on the transaction's own driver connection.
 
-A write is one logical transaction. On PostgreSQL it is one database transaction; writers that need
-a counter take the group's row lock (store/groups.py). On SQLite, where one writer at a time holds
-the database and every COMMIT costs an fsync (~2 ms on this machine), concurrent writes share COMMITs:
+A write is one logical transaction. Concurrent writes share database transactions and COMMITs (every
+COMMIT costs an fsync, ~2 ms on this machine): on SQLite all of this process's writes, since one
+writer at a time holds the database anyway; on PostgreSQL the writes given the same `key` (a group's
+creates), since they queue on the same row lock anyway.
 
-    write() ── wait for the turn (in-process lock) ── no transaction open? BEGIN IMMEDIATE
+    write() ── wait for the turn (in-process lock) ── no transaction open? BEGIN (SQLite: IMMEDIATE)
             ── SAVEPOINT ── the caller's block ── RELEASE, or ROLLBACK TO: only this write is undone,
                and its error goes to its own caller at once
             ── a writer waiting for the turn and the batch not full? pass the turn on, transaction open
@@ -13,7 +14,10 @@ the database and every COMMIT costs an fsync (~2 ms on this machine), concurrent
             ── return once the COMMIT holding this write has succeeded; if it failed, every member
                raises CommitFailed
 
-Nobody waits to fill a batch: a batch is the writers that queued while the previous COMMIT ran.
+Nobody waits to fill a batch: a batch is the writers that queued while the previous COMMIT ran. The
+COMMIT's fsync holds the turn, and that is what fills batches: SQLite at synchronous=NORMAL with our own
+fdatasync of the WAL after giving up the turn made them 1.3 creates instead of 4.2, and each create
+cost more CPU (sys 100 -> 180 us: three times the COMMITs, shared pages written to the WAL for each).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -50,6 +55,7 @@ MAX_BATCH = 32
 _SAVEPOINT = "SAVEPOINT registro_write"
 _RELEASE = "RELEASE registro_write"
 _ROLLBACK_TO = "ROLLBACK TO registro_write"
+_PIPELINE = "registro_pipeline"  # Connection.info key: psycopg's pipeline context while Sql.later queues
 
 
 class CommitFailed(Exception):
@@ -81,6 +87,37 @@ class Sql:
         if conn.dialect.name == "sqlite":
             return driver.execute(self.sqlite, params or ())
         return driver.execute(self.postgresql, params)
+
+    def later(self, conn: Connection, params: Mapping[str, Any] | None = None) -> None:
+        """Run it without waiting for its answer, for a statement whose rows nobody reads. PostgreSQL:
+        queued in psycopg's pipeline mode, it goes out with the next statement whose rows are read or at
+        the write's end (`flush`), one round trip for all (~70 us each under load); its error is raised
+        there. Only driver statements (Sql) may follow it in the write. SQLite: run at once."""
+        driver: Any = conn.connection.driver_connection
+        if conn.dialect.name == "sqlite":
+            driver.execute(self.sqlite, params or ())
+            return
+        _pipeline(conn, driver)
+        driver.execute(self.postgresql, params)
+
+
+def _pipeline(conn: Connection, driver: Any) -> None:
+    """Put the connection in pipeline mode until `flush` (PostgreSQL)."""
+    if _PIPELINE not in conn.info:
+        pipeline = driver.pipeline()
+        pipeline.__enter__()
+        conn.info[_PIPELINE] = pipeline
+
+
+def flush(conn: Connection, error: BaseException | None = None) -> None:
+    """Send the statements Sql.later queued and wait for them; raise the first one's error, unless the
+    block already failed with `error` (then theirs is dropped: the write is undone anyway)."""
+    pipeline = conn.info.pop(_PIPELINE, None)
+    if pipeline is not None:
+        if error is None:
+            pipeline.__exit__(None, None, None)
+        else:
+            pipeline.__exit__(type(error), error, error.__traceback__)
 
 
 def _sqlite_engine(url: str, *, begin: str, pragmas: tuple[str, ...] = ()) -> Engine:
@@ -153,9 +190,10 @@ class _Batch:
 
 
 class _GroupCommit:
-    """This process's SQLite writes over one kept connection, sharing COMMITs (module docstring)."""
+    """Writes over one kept connection, sharing COMMITs (module docstring): all of this process's
+    writes on SQLite, those of one key on PostgreSQL (_Keyed)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, checkpoints: bool = False) -> None:
         self.engine = engine
         self.conn: Connection | None = None
         self.turn = threading.Lock()  # held while a BEGIN, a write's block or a COMMIT uses `conn`
@@ -163,8 +201,9 @@ class _GroupCommit:
         self.waiting = 0  # threads waiting for the turn
         self.batch: _Batch | None = None
         self.transaction: RootTransaction | None = None
-        self.checkpointer = _Checkpointer(engine)
+        self.checkpointer = _Checkpointer(engine) if checkpoints else None  # SQLite
         self.commits = 0
+        self.users = 0  # _Keyed: writes queued on or inside this one
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -176,15 +215,21 @@ class _GroupCommit:
         try:
             conn, batch = self._open()
             driver: Any = conn.connection.driver_connection
+            if conn.dialect.name == "postgresql":  # goes out with the block's first statement
+                _pipeline(conn, driver)
             driver.execute(_SAVEPOINT)
-        except BaseException:
+        except BaseException as exc:
+            if self.conn is not None:
+                flush(self.conn, exc)
             self._pass_or_commit(self.batch)
             raise
         try:
             yield conn
-            driver.execute(_RELEASE)
+            driver.execute(_RELEASE)  # PostgreSQL: with what the block queued, if anything
+            flush(conn)
             batch.size += 1
         except BaseException as exc:
+            flush(conn, exc)
             self._undo(conn, driver, batch, exc)
             raise
         finally:
@@ -196,7 +241,7 @@ class _GroupCommit:
             ) from batch.error
 
     def _open(self) -> tuple[Connection, _Batch]:
-        """The connection, in the open batch's transaction (BEGIN IMMEDIATE if none is open)."""
+        """The connection, in the open batch's transaction (BEGIN if none is open)."""
         if self.batch is not None:
             assert self.conn is not None
             return self.conn, self.batch
@@ -216,20 +261,23 @@ class _GroupCommit:
 
     def _undo(self, conn: Connection, driver: Any, batch: _Batch, exc: BaseException) -> None:
         """Take back this write alone. If its transaction is gone (SQLite rolls everything back on an
-        I/O error or a full disk; a lost connection), the batch's earlier members are gone too."""
+        I/O error or a full disk; a lost connection), the batch's earlier members are gone too.
+        PostgreSQL: ROLLBACK TO also ends the aborted state a failed statement leaves."""
         if batch.error is not None:
             return
-        if conn.invalidated or not driver.in_transaction:
+        if conn.invalidated or not _in_transaction(driver):
             batch.error = exc
             return
         try:
             driver.execute(_ROLLBACK_TO)
             driver.execute(_RELEASE)
-        except driver.Error as failed:
+        except conn.dialect.loaded_dbapi.Error as failed:
             batch.error = failed
 
     def _pass_or_commit(self, batch: _Batch | None) -> None:
         """Hand the open transaction to the next waiting writer, or end it; either way give up the turn."""
+        ended: _Batch | None = None
+        committed = False
         try:
             with self.count_lock:
                 pass_on = (
@@ -238,7 +286,7 @@ class _GroupCommit:
             if pass_on or self.transaction is None:
                 return
             transaction, self.transaction, self.batch = self.transaction, None, None
-            committed = False
+            ended = batch
             try:
                 if batch is not None and batch.error is None and batch.size:
                     transaction.commit()
@@ -251,17 +299,19 @@ class _GroupCommit:
                 # SQLite may keep the transaction open after a failed COMMIT (a deferred constraint);
                 # closing the connection ends it, and the next write opens a fresh one.
                 self.close_connection()
-            finally:
-                if batch is not None:
-                    batch.done.set()
             if committed:
                 self.commits += 1
-                if self.commits % CHECKPOINT_EVERY == 0 and self.conn is not None:
-                    self.checkpointer.after_commits(
-                        self.conn
-                    )  # before the next BEGIN: the turn is still held
+                checkpointer = self.checkpointer
+                if (
+                    checkpointer is not None
+                    and self.commits % CHECKPOINT_EVERY == 0
+                    and self.conn is not None
+                ):
+                    checkpointer.after_commits(self.conn)  # before the next BEGIN: the turn is still held
         finally:
             self.turn.release()
+            if ended is not None:
+                ended.done.set()
 
     def close_connection(self) -> None:
         conn, self.conn = self.conn, None
@@ -269,9 +319,53 @@ class _GroupCommit:
             conn.close()
 
     def close(self) -> None:
-        self.checkpointer.stop()
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         with self.turn:
             self.close_connection()
+
+
+def _in_transaction(driver: Any) -> bool:
+    if isinstance(driver, sqlite3.Connection):
+        return driver.in_transaction
+    return bool(driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
+
+
+class _Keyed:
+    """PostgreSQL: a _GroupCommit per key while writes of that key are queued or running. Writers of
+    one key take the same locks in the same order (the group's row, then their own ClientToken), so a
+    batch holding some never waits for one that another batch, here or on another replica, holds while
+    waiting for it: batches of one key cannot deadlock."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.lock = threading.Lock()
+        self.open: dict[str, _GroupCommit] = {}
+
+    @contextmanager
+    def write(self, key: str) -> Iterator[Connection]:
+        with self.lock:
+            group_commit = self.open.get(key)
+            if group_commit is None:
+                group_commit = self.open[key] = _GroupCommit(self.engine)
+            group_commit.users += 1
+        try:
+            with group_commit.write() as conn:
+                yield conn
+        finally:
+            with self.lock:
+                group_commit.users -= 1
+                idle = group_commit.users == 0
+                if idle:
+                    del self.open[key]
+            if idle:  # its last batch has ended: its connection goes back to the pool
+                group_commit.close()
+
+    def close(self) -> None:
+        with self.lock:
+            open_, self.open = list(self.open.values()), {}
+        for group_commit in open_:
+            group_commit.close()
 
 
 class _Checkpointer:
@@ -347,6 +441,7 @@ class Store:
         self.url = url
         self.dialect = make_url(url).get_backend_name()
         self._group_commit: _GroupCommit | None = None
+        self._keyed: _Keyed | None = None
         # One-statement hot reads (describe, list pages) skip SQLAlchemy: store/direct.py.
         self.direct = Direct(url, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS)
         if self.dialect == "sqlite":
@@ -359,11 +454,18 @@ class Store:
                 url, begin="IMMEDIATE", pragmas=("temp_store=MEMORY", "wal_autocheckpoint=0")
             )
             self._readers = _Kept(self.reader)
-            self._group_commit = _GroupCommit(self.writer)
+            self._group_commit = _GroupCommit(self.writer, checkpoints=True)
         else:
             # Kept connections cover the API's 16 worker threads and the console's: with 10, an overflow
             # connection was opened and closed for most describes under load (bench/loadtest.py: 895 in 10 s).
             self.reader = self.writer = create_engine(url, pool_size=20, max_overflow=30)
+            self._keyed = _Keyed(self.writer)
+
+            @event.listens_for(self.writer, "before_cursor_execute")
+            def _before_execute(conn: Connection, *_args: Any) -> None:
+                # SQLAlchemy reads a statement's rows at once, which pipeline mode does not give it.
+                if _PIPELINE in conn.info:
+                    flush(conn)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -375,18 +477,31 @@ class Store:
                 yield conn
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
+    def write(self, key: str | None = None) -> Iterator[Connection]:
+        """One write. Writes given the same `key` take the same locks in the same order (a group's
+        creates: its row, then their ClientToken): on PostgreSQL they share transactions and COMMITs
+        too. On SQLite every write does."""
         if self._group_commit is not None:
             with self._group_commit.write() as conn:
                 yield conn
+        elif key is not None and self._keyed is not None:
+            with self._keyed.write(key) as conn:
+                yield conn
         else:
             with self.writer.begin() as conn:
-                yield conn
+                try:
+                    yield conn
+                except BaseException as exc:
+                    flush(conn, exc)
+                    raise
+                flush(conn)
 
     def dispose(self) -> None:
         self.direct.close()
         if self._group_commit is not None:
             self._group_commit.close()
             self._readers.close()
+        if self._keyed is not None:
+            self._keyed.close()
         self.reader.dispose()
         self.writer.dispose()

@@ -20,8 +20,9 @@ _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM {groups.name} WHERE arn = :arn"
 _BY_ARN = Sql(_SELECT)
 # SQLite has no FOR UPDATE: its writers already hold the database's one write lock (BEGIN IMMEDIATE).
 _BY_ARN_LOCKED = Sql(_SELECT, postgresql=_SELECT + " FOR UPDATE")
-_TAKE_VERSION = Sql(
-    f"UPDATE {groups.name} SET next_version = next_version + 1 WHERE id = :id RETURNING next_version"
+# A create's first statement: the group's row locked, read and its next version taken, in one.
+_TAKE_NEXT = Sql(
+    f"UPDATE {groups.name} SET next_version = next_version + 1 WHERE arn = :arn RETURNING {', '.join(_COLUMNS)}"
 )
 
 
@@ -42,10 +43,14 @@ def by_arn(conn: Connection, arn: str, *, lock: bool = False) -> Any:
     return None if found is None else _GroupRow._make(found)
 
 
-def take_version(conn: Connection, group_id: int) -> int:
-    """The group's next version number, taken under its row lock (PostgreSQL) or the write lock (SQLite)."""
-    (taken,) = _TAKE_VERSION(conn, {"id": group_id}).fetchone()
-    return int(taken) - 1
+def take_next_version(conn: Connection, arn: str) -> tuple[Any, int] | None:
+    """The group's row and its next version number, taken under its row lock (PostgreSQL) or the write
+    lock (SQLite) in one statement; None if there is no such group. Undoing the write gives it back."""
+    found = _TAKE_NEXT(conn, {"arn": arn}).fetchone()
+    if found is None:
+        return None
+    row: Any = _GroupRow._make(found)
+    return row, int(row.next_version) - 1
 
 
 def set_policy(conn: Connection, group_id: int, policy: str | None) -> None:
@@ -72,7 +77,9 @@ class Listed(NamedTuple):
 def listing(direct: Direct, account: str, window: keyset.Window) -> list[Listed]:
     """Rows of one page, by one direct read."""
     keys = ("name" if window.sort_by_name else "created_at", "id")
-    sql, params = keyset.statement(", ".join(Listed._fields), groups.name, ["account = ?"], [account], window, keys)
+    sql, params = keyset.statement(
+        ", ".join(Listed._fields), groups.name, ["account = ?"], [account], window, keys
+    )
     return [Listed._make(row) for row in direct.all(sql, params)]
 
 

@@ -24,6 +24,9 @@ _INSERT = Sql(
     f"INSERT INTO {packages.name} ({', '.join(_INSERTED)}) "
     f"VALUES ({', '.join(':' + c for c in _INSERTED)}) RETURNING id"
 )
+_INSERT_VERSION = Sql(
+    f"INSERT INTO {packages.name} ({', '.join(_INSERTED)}) VALUES ({', '.join(':' + c for c in _INSERTED)})"
+)
 _COLUMNS = tuple(column.name for column in packages.c if column.name != "summary")
 _PackageRow: Any = namedtuple("PackageRow", _COLUMNS)  # type: ignore[misc]  # fields from the table
 _BY_ARN = Sql(f"SELECT {', '.join(_COLUMNS)} FROM {packages.name} WHERE arn = :arn")
@@ -52,6 +55,12 @@ def insert_package(conn: Connection, **values: Any) -> int:
     return int(row_id)
 
 
+def insert_version(conn: Connection, **values: Any) -> None:
+    """A version's row, queued (Sql.later): its number was taken under the group's lock, so a duplicate
+    is a bug, raised as the driver's IntegrityError when the write ends."""
+    _INSERT_VERSION.later(conn, values)
+
+
 def by_arn(conn: Connection, arn: str) -> Any:
     """The package's row (its columns as attributes, no summary), or None."""
     found = _BY_ARN(conn, {"arn": arn}).fetchone()
@@ -62,7 +71,6 @@ def document_of(direct: Direct, arn: str) -> str | None:
     """Just the stored document: describe needs nothing else (one statement: a direct read)."""
     found = direct.one(_DOCUMENT_BY_ARN, (arn,))
     return None if found is None else str(found[0])
-
 
 
 def documents_by_arn(conn: Connection, arns: Sequence[str]) -> dict[str, tuple[int | None, str]]:

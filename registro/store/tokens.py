@@ -31,7 +31,10 @@ def find(conn: Connection, scope: str, token: str) -> Any:
 
 
 def remember(conn: Connection, scope: str, token: str, request_hash: str, result_arn: str) -> None:
-    _REMEMBER(conn, {"scope": scope, "token": token, "request_hash": request_hash, "result_arn": result_arn})
+    """Queued (Sql.later): find() holds the token's lock, so a duplicate key is not a case."""
+    _REMEMBER.later(
+        conn, {"scope": scope, "token": token, "request_hash": request_hash, "result_arn": result_arn}
+    )
 
 
 def forget(conn: Connection, arn: str) -> None:

@@ -1,9 +1,12 @@
-"""Concurrent writes sharing COMMITs (SQLite) stay separate logical transactions, and durable once answered.
+"""Concurrent writes sharing COMMITs (SQLite: all; PostgreSQL: a group's creates) stay separate logical
+transactions, and durable once answered.
 
 through the server (both stores)   creates into a healthy group and into one at its last version, at once:
                                    the healthy one numbers 1..N, the full one is untouched
+                                   creates into one group, half reusing a ClientToken with other input
+                                   (refused after taking a number) and replays: 1..N, no gaps
 SIGKILL under concurrency          8 clients creating; every create answered 200 is there after restart
-one SQLite Store, writes held      A runs while B (fails), C, D queue behind it: one COMMIT holds A, C, D;
+one Store (both), writes held      A runs while B (fails), C, D queue behind it: one COMMIT holds A, C, D;
                                    B alone is undone; a COMMIT that fails fails every member
 """
 
@@ -41,7 +44,7 @@ def test_creates_failing_among_concurrent_ones_are_absent_and_the_others_committ
     healthy, full = group_name, group_name + "-full"
     sm.create_model_package_group(ModelPackageGroupName=healthy)
     sm.create_model_package_group(ModelPackageGroupName=full)
-    # The full group's next create takes a version past the largest, so it fails after take_version
+    # The full group's next create takes a version past the largest, so it fails after take_next_version
     # has written: only its own savepoint's rollback can put the counter back.
     with registry_context.store.write() as conn:
         conn.execute(
@@ -92,6 +95,58 @@ def test_creates_failing_among_concurrent_ones_are_absent_and_the_others_committ
     assert counter == MAX_VERSION + 1
     assert kinds.count(EventKind.PACKAGE_CREATED.value) == len(created)
     assert len(kinds) == len(created) + 2  # and the two groups' own records
+
+
+def test_creates_refused_or_replayed_among_concurrent_ones_into_one_group_leave_no_gap(
+    server: RunningServer, sm: Any, group: str
+) -> None:
+    # Each refused or replayed create has taken the group's next number in its batch before its token
+    # check: only its own savepoint's rollback gives the number back while the others commit.
+    used = sm.create_model_package(ModelPackageGroupName=group, ClientToken="used-token")["ModelPackageArn"]
+    clients = [client(server.url) for _ in range(THREADS)]
+    start = threading.Barrier(THREADS)
+
+    def creates(index: int) -> tuple[list[str], list[str]]:
+        start.wait(timeout=DEADLINE_S)
+        created, refused = [], []
+        for n in range(CREATES_PER_THREAD):
+            if index % 4 == 1:
+                try:
+                    clients[index].create_model_package(
+                        ModelPackageGroupName=group, ClientToken="used-token", ModelPackageDescription="other"
+                    )
+                except ClientError as exc:
+                    refused.append(exc.response["Error"]["Code"])
+            elif index % 4 == 3:
+                replayed = clients[index].create_model_package(
+                    ModelPackageGroupName=group, ClientToken="used-token"
+                )
+                assert replayed["ModelPackageArn"] == used
+            else:
+                made = clients[index].create_model_package(
+                    ModelPackageGroupName=group, ClientToken=f"t-{index}-{n}"
+                )
+                created.append(made["ModelPackageArn"])
+        return created, refused
+
+    try:
+        with ThreadPoolExecutor(THREADS) as pool:
+            results = list(pool.map(creates, range(THREADS)))
+    finally:
+        for each in clients:
+            each.close()
+    created = [arn for made, _ in results for arn in made]
+    refused = [code for _, codes in results for code in codes]
+    assert refused == ["ConflictException"] * (THREADS // 4 * CREATES_PER_THREAD)
+    listed = {
+        s["ModelPackageVersion"]: s["ModelPackageArn"]
+        for page in sm.get_paginator("list_model_packages").paginate(ModelPackageGroupName=group)
+        for s in page["ModelPackageSummaryList"]
+    }
+    assert sorted(listed) == list(range(1, len(created) + 2))
+    assert set(listed.values()) == {used, *created}
+    following = sm.create_model_package(ModelPackageGroupName=group)["ModelPackageArn"]
+    assert following.endswith(f"/{group}/{len(created) + 2}")
 
 
 # --- SIGKILL while eight clients create --------------------------------------------------------------
@@ -168,18 +223,37 @@ def test_every_concurrent_create_answered_before_a_sigkill_is_there_after_restar
         drop()
 
 
-# --- one SQLite Store: who shares a COMMIT -------------------------------------------------------------
+# --- one Store: who shares a COMMIT ------------------------------------------------------------------
+
+KEY = "a-group"  # PostgreSQL batches the writes given one key (a group's creates)
+
+
+def counted(url: str) -> tuple[Store, list[int]]:
+    store = Store(url)
+    migrate.upgrade(store)
+    commits: list[int] = []
+    event.listen(store.writer, "commit", lambda _conn: commits.append(1))
+    return store, commits
 
 
 @pytest.fixture
 def sqlite_store(tmp_path: Path) -> Iterator[tuple[Store, list[int]]]:
     """A migrated SQLite Store and the list its COMMITs are counted in."""
-    store = Store(f"sqlite:///{tmp_path / 'registro.db'}")
-    migrate.upgrade(store)
-    commits: list[int] = []
-    event.listen(store.writer, "commit", lambda _conn: commits.append(1))
+    store, commits = counted(f"sqlite:///{tmp_path / 'registro.db'}")
     yield store, commits
     store.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store, list[int]]]:
+    """A migrated Store on each database and the list its COMMITs are counted in."""
+    url, drop = new_database(request.param, tmp_path)
+    store, commits = counted(url)
+    try:
+        yield store, commits
+    finally:
+        store.dispose()
+        drop()
 
 
 def meta_keys(store: Store) -> set[str]:
@@ -195,21 +269,21 @@ def held_writes(
     holding, release = threading.Event(), threading.Event()
 
     def first() -> None:
-        with store.write() as conn:
+        with store.write(key=KEY) as conn:
             conn.execute(insert(tables.meta).values(key="w-a", value="a"))
             holding.set()
             assert release.wait(DEADLINE_S)
 
     def queued(block: Callable[[Connection], None]) -> None:
-        with store.write() as conn:
+        with store.write(key=KEY) as conn:
             block(conn)
 
     pool = ThreadPoolExecutor(1 + len(behind))
     head = pool.submit(first)
     assert holding.wait(DEADLINE_S)
     others = [pool.submit(queued, block) for block in behind]
-    group_commit = store._group_commit
-    assert group_commit is not None
+    group_commit = store._group_commit or (store._keyed and store._keyed.open[KEY])
+    assert group_commit
     deadline = time.monotonic() + DEADLINE_S
     while group_commit.waiting < len(behind):  # all queued behind the held write
         assert time.monotonic() < deadline, "the writes did not queue"
@@ -236,9 +310,9 @@ def put_then_fail(conn: Connection) -> None:
 
 
 def test_writes_queued_behind_a_running_one_share_its_commit_and_a_failing_one_is_undone_alone(
-    sqlite_store: tuple[Store, list[int]],
+    any_store: tuple[Store, list[int]],
 ) -> None:
-    store, commits = sqlite_store
+    store, commits = any_store
     before = len(commits)
     head, (failing, c, d) = held_writes(store, [put_then_fail, put("w-c"), put("w-d")])
     head.result()
@@ -250,8 +324,8 @@ def test_writes_queued_behind_a_running_one_share_its_commit_and_a_failing_one_i
     assert meta_keys(store) == {"w-a", "w-c", "w-d"}
 
 
-def test_a_commit_that_fails_fails_every_write_it_holds(sqlite_store: tuple[Store, list[int]]) -> None:
-    store, _commits = sqlite_store
+def test_a_commit_that_fails_fails_every_write_it_holds(any_store: tuple[Store, list[int]]) -> None:
+    store, _commits = any_store
     with store.write() as conn:
         # A deferred foreign key is checked at COMMIT: an orphan child makes the COMMIT itself fail.
         conn.execute(text("CREATE TABLE parent (id INTEGER PRIMARY KEY)"))
@@ -270,7 +344,7 @@ def test_a_commit_that_fails_fails_every_write_it_holds(sqlite_store: tuple[Stor
             future.result()
     assert meta_keys(store) == set()
     # The next write starts afresh.
-    with store.write() as conn:
+    with store.write(key=KEY) as conn:
         put("w-e")(conn)
     assert meta_keys(store) == {"w-e"}
 
