@@ -89,6 +89,7 @@ class ApiConnection(asyncio.Protocol):
         self.write_paused = False
         self.closing = False  # graceful shutdown: close after the answer being made
         self.idle_timer: asyncio.TimerHandle | None = None
+        self.idle_since: float | None = None  # None while a request is being read or answered
 
     # asyncio.Protocol
 
@@ -99,7 +100,7 @@ class ApiConnection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.server_state.connections.discard(self)
-        self._stop_idle_timer()
+        self._cancel_idle_timer()
         self.transport = None
 
     def data_received(self, data: bytes) -> None:
@@ -227,7 +228,7 @@ class ApiConnection(asyncio.Protocol):
         transport = self.transport
         assert transport is not None
         self.server_state.connections.discard(self)
-        self._stop_idle_timer()
+        self._cancel_idle_timer()
         protocol = HttpToolsProtocol(
             config=self.config, server_state=self.server_state, app_state=self.app_state, _loop=self.loop
         )
@@ -240,14 +241,28 @@ class ApiConnection(asyncio.Protocol):
 
     def _idle(self) -> None:
         """Close the connection if nothing arrives for uvicorn's keep-alive timeout, whether between
-        requests or in the middle of one (a client that stalls mid-request holds nothing for long)."""
-        self.idle_timer = self.loop.call_later(self.config.timeout_keep_alive, self._idle_too_long)
+        requests or in the middle of one (a client that stalls mid-request holds nothing for long).
+        One timer per connection, re-armed when it fires: arming and cancelling one per request cost
+        more than parsing the request."""
+        self.idle_since = self.loop.time()
+        if self.idle_timer is None:
+            self.idle_timer = self.loop.call_at(self.idle_since + self.config.timeout_keep_alive, self._idle_check)
 
     def _stop_idle_timer(self) -> None:
+        self.idle_since = None
+
+    def _idle_check(self) -> None:
+        self.idle_timer = None
+        if self.transport is None:
+            return
+        since = self.loop.time() if self.idle_since is None or self.busy else self.idle_since
+        deadline = since + self.config.timeout_keep_alive
+        if deadline <= self.loop.time():
+            self.transport.close()
+        else:
+            self.idle_timer = self.loop.call_at(deadline, self._idle_check)
+
+    def _cancel_idle_timer(self) -> None:
         if self.idle_timer is not None:
             self.idle_timer.cancel()
             self.idle_timer = None
-
-    def _idle_too_long(self) -> None:
-        if self.transport is not None and not self.busy:
-            self.transport.close()
