@@ -108,11 +108,11 @@ def _create_version(ctx: Context, request: Request, group_ref: str, card: dict[s
             document["ModelPackageGroupName"] = group.name
             document["ModelPackageVersion"] = version
             document["ModelApprovalStatus"] = request.get("ModelApprovalStatus", "PendingManualApproval")
-            text = _insert(ctx, conn, document, group_id=group.id, version=version)
+            _insert(ctx, conn, document, group_id=group.id, version=version)
             _remember(conn, scope, request, arn, fingerprint)
             activity.note(
                 ctx, conn, EventKind.PACKAGE_CREATED, arn=arn, group_name=group.name, version=version,
-                detail=text,
+                detail=store.activity.AS_STORED,
             )
     except _Replayed as replay:
         return {"ModelPackageArn": replay.arn}
@@ -157,12 +157,14 @@ def _create_unversioned(ctx: Context, request: Request, name: str, card: dict[st
             return {"ModelPackageArn": replayed}
         document = _new_document(ctx, request, card, arn=arn, name=name)
         try:
-            text = _insert(ctx, conn, document, group_id=None, version=None)
+            _insert(ctx, conn, document, group_id=None, version=None)
         except Duplicate:
             raise errors.ValidationError(f"Model Package already exists: {arn}") from None
         store.tags.put(conn, arn, new_tags, existing={})
         _remember(conn, scope, request, arn, fingerprint)
-        activity.note(ctx, conn, EventKind.PACKAGE_CREATED, arn=arn, group_name=None, detail=text)
+        activity.note(
+            ctx, conn, EventKind.PACKAGE_CREATED, arn=arn, group_name=None, detail=store.activity.AS_STORED
+        )
     return {"ModelPackageArn": arn}
 
 
@@ -186,9 +188,8 @@ def _new_document(
     return document
 
 
-def _insert(ctx: Context, conn: Connection, document: dict[str, Any], *, group_id: int | None, version: int | None) -> str:
-    """Insert the package's row; returns the stored document text (the creation event's detail too)."""
-    text = dump(document)
+def _insert(ctx: Context, conn: Connection, document: dict[str, Any], *, group_id: int | None, version: int | None) -> None:
+    """Insert the package's row (its document is the creation record's detail: store.activity.AS_STORED)."""
     # A version's number was taken under its group's lock: nothing to learn from the INSERT, so it is
     # queued (PostgreSQL: sent with the rest of the write in one round trip).
     insert = store.packages.insert_package if version is None else store.packages.insert_version
@@ -203,10 +204,9 @@ def _insert(ctx: Context, conn: Connection, document: dict[str, Any], *, group_i
         modified_at=ctx.now,
         approval=document.get("ModelApprovalStatus"),
         stage=document.get("ModelLifeCycle", {}).get("Stage"),
-        document=text,
+        document=dump(document),
         summary=summary_of(document),
     )
-    return text
 
 
 def _card_on_create(card: Mapping[str, Any] | None) -> dict[str, Any] | None:

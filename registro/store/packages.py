@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, delete, select
 
-from registro.store import keyset
+from registro.store import activity, keyset
 from registro.store.direct import Direct
 from registro.store.engine import Sql
 from registro.store.groups import Duplicate
@@ -83,10 +83,12 @@ def documents_by_arn(conn: Connection, arns: Sequence[str]) -> dict[str, tuple[i
 
 def save(conn: Connection, package_id: int, **values: Any) -> None:
     """Store a changed document: `values` has every one of _SAVED."""
+    activity.freeze(conn, package_id)
     _SAVE(conn, {**values, "id": package_id})
 
 
 def delete_package(conn: Connection, package_id: int) -> None:
+    activity.freeze(conn, package_id)
     conn.execute(delete(packages).where(packages.c.id == package_id))
 
 
