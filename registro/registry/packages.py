@@ -96,20 +96,19 @@ def _create_version(ctx: Context, request: Request, group_ref: str, card: dict[s
             if taken is None:
                 raise errors.group_not_found(group_arn)
             group, version = taken
-            replayed = _replay(conn, scope, request, fingerprint)
+            arn = arns.package_arn(ctx, group.name, version)
+            replayed = _claim(conn, scope, request, arn, fingerprint)
             if replayed:
                 raise _Replayed(replayed)
             if version > MAX_VERSION:
                 raise errors.ResourceLimitError(
                     f"Model Package Group {group.arn} has reached the largest version number, {MAX_VERSION}."
                 )
-            arn = arns.package_arn(ctx, group.name, version)
             document = _new_document(ctx, request, card, arn=arn, name=group.name)
             document["ModelPackageGroupName"] = group.name
             document["ModelPackageVersion"] = version
             document["ModelApprovalStatus"] = request.get("ModelApprovalStatus", "PendingManualApproval")
             _insert(ctx, conn, document, group_id=group.id, version=version)
-            _remember(conn, scope, request, arn, fingerprint)
             activity.note(
                 ctx, conn, EventKind.PACKAGE_CREATED, arn=arn, group_name=group.name, version=version,
                 detail=store.activity.AS_STORED,
@@ -152,16 +151,15 @@ def _create_unversioned(ctx: Context, request: Request, name: str, card: dict[st
     scope = f"account:{ctx.account}"
     fingerprint = _fingerprint(request)
     with ctx.store.write() as conn:
-        replayed = _replay(conn, scope, request, fingerprint)
+        replayed = _claim(conn, scope, request, arn, fingerprint)
         if replayed:
-            return {"ModelPackageArn": replayed}
+            return {"ModelPackageArn": replayed}  # nothing written
         document = _new_document(ctx, request, card, arn=arn, name=name)
         try:
             _insert(ctx, conn, document, group_id=None, version=None)
         except Duplicate:
             raise errors.ValidationError(f"Model Package already exists: {arn}") from None
         store.tags.put(conn, arn, new_tags, existing={})
-        _remember(conn, scope, request, arn, fingerprint)
         activity.note(
             ctx, conn, EventKind.PACKAGE_CREATED, arn=arn, group_name=None, detail=store.activity.AS_STORED
         )
@@ -232,6 +230,20 @@ def _replay(conn: Connection, scope: str, request: Request, fingerprint: str | N
     if token is None:
         return None
     found = store.tokens.find(conn, scope, token)
+    if found is None:
+        return None
+    if found.request_hash != fingerprint:
+        raise errors.ConflictError(f"ClientToken {token} was already used with different input.")
+    return str(found.result_arn)
+
+
+def _claim(conn: Connection, scope: str, request: Request, arn: str, fingerprint: str | None) -> str | None:
+    """A create's ClientToken, remembered as making `arn`; or the ARN an earlier call with it made (then
+    nothing is written), ConflictException if that call's input differed."""
+    token = request.get("ClientToken")
+    if token is None or fingerprint is None:
+        return None
+    found = store.tokens.claim(conn, scope, token, fingerprint, arn)
     if found is None:
         return None
     if found.request_hash != fingerprint:

@@ -334,8 +334,11 @@ def _in_transaction(driver: Any) -> bool:
 class _Keyed:
     """PostgreSQL: a _GroupCommit per key while writes of that key are queued or running. Writers of
     one key take the same locks in the same order (the group's row, then their own ClientToken), so a
-    batch holding some never waits for one that another batch, here or on another replica, holds while
-    waiting for it: batches of one key cannot deadlock."""
+    batch holding some does not wait for one that another batch, here or on another replica, holds while
+    waiting for it. The one way left: two ClientTokens each reused at the same moment by creates into two
+    groups, in crossed order. PostgreSQL then aborts one waiting statement after deadlock_timeout (1 s):
+    that write alone is undone (ROLLBACK TO) and fails with a 500 InternalFailure, which boto3 retries;
+    the rest of its batch commits."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
