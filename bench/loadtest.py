@@ -177,8 +177,9 @@ class Postgres:
         self.database = database
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
             backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[index]
-        # Field 4 of /proc/<pid>/stat is the parent: the postmaster, which forks every backend.
-        self.postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            # Field 4 of /proc/<pid>/stat is the parent: the postmaster, which forks every backend.
+            # Read while the connection is open: its backend exits when it closes.
+            self.postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
     def cpu(self) -> tuple[float, dict[int, float]]:
         """(postmaster utime+stime+cutime+cstime, {live child: utime+stime}) in seconds."""
