@@ -38,6 +38,17 @@ CREATES_PER_THREAD = 5
 DEADLINE_S = 30
 
 
+
+def _in_threads(creates: Callable[[int], tuple[list[str], list[str]]], clients: list[Any]) -> tuple[list[str], list[str]]:
+    """Run creates(0..THREADS-1) at once, one client each (closed after); their ARNs and refusal codes."""
+    try:
+        with ThreadPoolExecutor(THREADS) as pool:
+            results = list(pool.map(creates, range(THREADS)))
+    finally:
+        for each in clients:
+            each.close()
+    return [arn for made, _ in results for arn in made], [code for _, codes in results for code in codes]
+
 def test_creates_failing_among_concurrent_ones_are_absent_and_the_others_committed(
     server: RunningServer, sm: Any, registry_context: Context, group_name: str
 ) -> None:
@@ -68,14 +79,7 @@ def test_creates_failing_among_concurrent_ones_are_absent_and_the_others_committ
                 )
         return created, refused
 
-    try:
-        with ThreadPoolExecutor(THREADS) as pool:
-            results = list(pool.map(creates, range(THREADS)))
-    finally:
-        for each in clients:
-            each.close()
-    created = [arn for made, _ in results for arn in made]
-    refused = [code for _, codes in results for code in codes]
+    created, refused = _in_threads(creates, clients)
     assert refused == ["ResourceLimitExceeded"] * (THREADS // 2 * CREATES_PER_THREAD)
     listed = sorted(
         s["ModelPackageVersion"]
@@ -129,14 +133,7 @@ def test_creates_refused_or_replayed_among_concurrent_ones_into_one_group_leave_
                 created.append(made["ModelPackageArn"])
         return created, refused
 
-    try:
-        with ThreadPoolExecutor(THREADS) as pool:
-            results = list(pool.map(creates, range(THREADS)))
-    finally:
-        for each in clients:
-            each.close()
-    created = [arn for made, _ in results for arn in made]
-    refused = [code for _, codes in results for code in codes]
+    created, refused = _in_threads(creates, clients)
     assert refused == ["ConflictException"] * (THREADS // 4 * CREATES_PER_THREAD)
     listed = {
         s["ModelPackageVersion"]: s["ModelPackageArn"]
