@@ -104,7 +104,7 @@ class ApiConnection(asyncio.Protocol):
         self.transport = None
 
     def data_received(self, data: bytes) -> None:
-        self._stop_idle_timer()
+        self._not_idle()
         self.buffer = self.buffer + data if self.buffer else data
         self._serve()
 
@@ -248,7 +248,8 @@ class ApiConnection(asyncio.Protocol):
         if self.idle_timer is None:
             self.idle_timer = self.loop.call_at(self.idle_since + self.config.timeout_keep_alive, self._idle_check)
 
-    def _stop_idle_timer(self) -> None:
+    def _not_idle(self) -> None:
+        """A request is being read or answered: the timer, when it fires, looks again later."""
         self.idle_since = None
 
     def _idle_check(self) -> None:
