@@ -256,7 +256,7 @@ class ApiConnection(asyncio.Protocol):
         self.idle_timer = None
         if self.transport is None:
             return
-        since = self.loop.time() if self.idle_since is None or self.busy else self.idle_since
+        since = self.loop.time() if self.idle_since is None else self.idle_since
         deadline = since + self.config.timeout_keep_alive
         if deadline <= self.loop.time():
             self.transport.close()

@@ -229,12 +229,7 @@ def _replay(conn: Connection, scope: str, request: Request, fingerprint: str | N
     token = request.get("ClientToken")
     if token is None:
         return None
-    found = store.tokens.find(conn, scope, token)
-    if found is None:
-        return None
-    if found.request_hash != fingerprint:
-        raise errors.ConflictError(f"ClientToken {token} was already used with different input.")
-    return str(found.result_arn)
+    return _earlier(store.tokens.find(conn, scope, token), token, fingerprint)
 
 
 def _claim(conn: Connection, scope: str, request: Request, arn: str, fingerprint: str | None) -> str | None:
@@ -243,7 +238,12 @@ def _claim(conn: Connection, scope: str, request: Request, arn: str, fingerprint
     token = request.get("ClientToken")
     if token is None or fingerprint is None:
         return None
-    found = store.tokens.claim(conn, scope, token, fingerprint, arn)
+    return _earlier(store.tokens.claim(conn, scope, token, fingerprint, arn), token, fingerprint)
+
+
+def _earlier(found: Any, token: str, fingerprint: str | None) -> str | None:
+    """The ARN a token's earlier call made (`found`: its memory, or None); ConflictException if that
+    call's input differed."""
     if found is None:
         return None
     if found.request_hash != fingerprint:

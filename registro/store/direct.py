@@ -14,7 +14,6 @@ Python generators and wait loop cost more than the round trip.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 from typing import Any
@@ -27,7 +26,6 @@ from sqlalchemy.engine import make_url
 
 # Statements a connection keeps prepared; past it they are all dropped and prepared again as used.
 MAX_PREPARED = 200
-_PLACEHOLDER = re.compile(r"\?")
 
 
 class Direct:
@@ -66,6 +64,8 @@ class Direct:
                 if conn.pgconn.status != pq.ConnStatus.BAD or attempt == 2:
                     raise
                 self._local.conn = None
+                with self._lock:
+                    self._opened.remove(conn)
                 conn.close()
                 continue
             return rows if many else (rows[0] if rows else None)
@@ -120,9 +120,9 @@ class Direct:
             conn.execute(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
             conn.execute("PRAGMA query_only=ON")
             return conn
-        # prepare_threshold=0: every statement is prepared on first use; there are only a few.
-        # Reads run on the server's event loop: a database that does not answer must not hold it long.
-        return psycopg.connect(self._target, autocommit=True, prepare_threshold=0, connect_timeout=5)
+        # Statements are prepared by _postgresql through libpq, not by psycopg's cursors.
+        # Reads may run on the server's event loop: a database that does not answer must not hold it long.
+        return psycopg.connect(self._target, autocommit=True, connect_timeout=5)
 
     def close(self) -> None:
         with self._lock:
@@ -134,8 +134,8 @@ class Direct:
 
 def _numbered(sql: str) -> bytes:
     """`?` placeholders as libpq's own $1, $2, ... (no `%` escaping at this level)."""
-    count = iter(range(1, sql.count("?") + 1))
-    return _PLACEHOLDER.sub(lambda _m: f"${next(count)}", sql).encode()
+    first, *rest = sql.split("?")
+    return (first + "".join(f"${n}{piece}" for n, piece in enumerate(rest, 1))).encode()
 
 
 def _libpq(url: str) -> str:

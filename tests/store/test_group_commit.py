@@ -39,15 +39,24 @@ DEADLINE_S = 30
 
 
 
-def _in_threads(creates: Callable[[int], tuple[list[str], list[str]]], clients: list[Any]) -> tuple[list[str], list[str]]:
-    """Run creates(0..THREADS-1) at once, one client each (closed after); their ARNs and refusal codes."""
+def _in_threads(url: str, creates: Callable[[int, Any], tuple[list[str], list[str]]]) -> tuple[list[str], list[str]]:
+    """Run creates(index, client) for index 0..THREADS-1 at once, each with its own boto3 client, all
+    starting together; their ARNs and refusal codes."""
+    clients = [client(url) for _ in range(THREADS)]
+    start = threading.Barrier(THREADS)
+
+    def run(index: int) -> tuple[list[str], list[str]]:
+        start.wait(timeout=DEADLINE_S)
+        return creates(index, clients[index])
+
     try:
         with ThreadPoolExecutor(THREADS) as pool:
-            results = list(pool.map(creates, range(THREADS)))
+            results = list(pool.map(run, range(THREADS)))
     finally:
         for each in clients:
             each.close()
     return [arn for made, _ in results for arn in made], [code for _, codes in results for code in codes]
+
 
 def test_creates_failing_among_concurrent_ones_are_absent_and_the_others_committed(
     server: RunningServer, sm: Any, registry_context: Context, group_name: str
@@ -61,25 +70,21 @@ def test_creates_failing_among_concurrent_ones_are_absent_and_the_others_committ
         conn.execute(
             update(tables.groups).where(tables.groups.c.name == full).values(next_version=MAX_VERSION + 1)
         )
-    clients = [client(server.url) for _ in range(THREADS)]
-    start = threading.Barrier(THREADS)
-
-    def creates(index: int) -> tuple[list[str], list[str]]:
-        start.wait(timeout=DEADLINE_S)
+    def creates(index: int, caller: Any) -> tuple[list[str], list[str]]:
         created, refused = [], []
         for _ in range(CREATES_PER_THREAD):
             if index % 2:
                 try:
-                    clients[index].create_model_package(ModelPackageGroupName=full)
+                    caller.create_model_package(ModelPackageGroupName=full)
                 except ClientError as exc:
                     refused.append(exc.response["Error"]["Code"])
             else:
                 created.append(
-                    clients[index].create_model_package(ModelPackageGroupName=healthy)["ModelPackageArn"]
+                    caller.create_model_package(ModelPackageGroupName=healthy)["ModelPackageArn"]
                 )
         return created, refused
 
-    created, refused = _in_threads(creates, clients)
+    created, refused = _in_threads(server.url, creates)
     assert refused == ["ResourceLimitExceeded"] * (THREADS // 2 * CREATES_PER_THREAD)
     listed = sorted(
         s["ModelPackageVersion"]
@@ -107,33 +112,29 @@ def test_creates_refused_or_replayed_among_concurrent_ones_into_one_group_leave_
     # Each refused or replayed create has taken the group's next number in its batch before its token
     # check: only its own savepoint's rollback gives the number back while the others commit.
     used = sm.create_model_package(ModelPackageGroupName=group, ClientToken="used-token")["ModelPackageArn"]
-    clients = [client(server.url) for _ in range(THREADS)]
-    start = threading.Barrier(THREADS)
-
-    def creates(index: int) -> tuple[list[str], list[str]]:
-        start.wait(timeout=DEADLINE_S)
+    def creates(index: int, caller: Any) -> tuple[list[str], list[str]]:
         created, refused = [], []
         for n in range(CREATES_PER_THREAD):
             if index % 4 == 1:
                 try:
-                    clients[index].create_model_package(
+                    caller.create_model_package(
                         ModelPackageGroupName=group, ClientToken="used-token", ModelPackageDescription="other"
                     )
                 except ClientError as exc:
                     refused.append(exc.response["Error"]["Code"])
             elif index % 4 == 3:
-                replayed = clients[index].create_model_package(
+                replayed = caller.create_model_package(
                     ModelPackageGroupName=group, ClientToken="used-token"
                 )
                 assert replayed["ModelPackageArn"] == used
             else:
-                made = clients[index].create_model_package(
+                made = caller.create_model_package(
                     ModelPackageGroupName=group, ClientToken=f"t-{index}-{n}"
                 )
                 created.append(made["ModelPackageArn"])
         return created, refused
 
-    created, refused = _in_threads(creates, clients)
+    created, refused = _in_threads(server.url, creates)
     assert refused == ["ConflictException"] * (THREADS // 4 * CREATES_PER_THREAD)
     listed = {
         s["ModelPackageVersion"]: s["ModelPackageArn"]
