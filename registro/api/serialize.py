@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
+import orjson
 from botocore.model import Shape
 
 from registro.registry.documents import Stored
@@ -16,7 +16,7 @@ def to_body(result: dict[str, Any] | Stored, shape: Shape | None) -> bytes:
         return result.encode()  # stored as this operation's wire JSON (registry/documents.py)
     if shape is None:
         return b""  # operations without an output shape answer 200 with an empty body (sagemaker-api.md 1.2)
-    return json.dumps(shaped(result, shape), ensure_ascii=False, separators=(",", ":")).encode()
+    return orjson.dumps(shaped(result, shape))
 
 
 def shaped(value: Any, shape: Shape) -> Any:

@@ -16,7 +16,7 @@ from registro import store
 from registro.events.kinds import EventKind, update_kind
 from registro.registry import activity, arns, cards, errors, groups, paging, tags
 from registro.registry.context import Context, Request, Result
-from registro.registry.documents import Stored, dump, joined_list, load, request_hash
+from registro.registry.documents import Stored, dump, joined_list, legacy_request_hash, load, request_hash
 from registro.store.groups import Duplicate
 
 MAX_VERSION = 999_999_999  # the largest version the ModelPackageArn pattern allows
@@ -229,7 +229,7 @@ def _replay(conn: Connection, scope: str, request: Request, fingerprint: str | N
     token = request.get("ClientToken")
     if token is None:
         return None
-    return _earlier(store.tokens.find(conn, scope, token), token, fingerprint)
+    return _earlier(store.tokens.find(conn, scope, token), request, fingerprint)
 
 
 def _claim(conn: Connection, scope: str, request: Request, arn: str, fingerprint: str | None) -> str | None:
@@ -238,16 +238,16 @@ def _claim(conn: Connection, scope: str, request: Request, arn: str, fingerprint
     token = request.get("ClientToken")
     if token is None or fingerprint is None:
         return None
-    return _earlier(store.tokens.claim(conn, scope, token, fingerprint, arn), token, fingerprint)
+    return _earlier(store.tokens.claim(conn, scope, token, fingerprint, arn), request, fingerprint)
 
 
-def _earlier(found: Any, token: str, fingerprint: str | None) -> str | None:
+def _earlier(found: Any, request: Request, fingerprint: str | None) -> str | None:
     """The ARN a token's earlier call made (`found`: its memory, or None); ConflictException if that
     call's input differed."""
     if found is None:
         return None
-    if found.request_hash != fingerprint:
-        raise errors.ConflictError(f"ClientToken {token} was already used with different input.")
+    if found.request_hash != fingerprint and found.request_hash != legacy_request_hash(request):
+        raise errors.ConflictError(f"ClientToken {request['ClientToken']} was already used with different input.")
     return str(found.result_arn)
 
 

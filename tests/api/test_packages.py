@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 from conftest import ACCOUNT, REGION, load_fixture
 from sqlalchemy import update as sql_update
 
+from registro.registry.documents import legacy_request_hash, request_hash
 from registro.store import tables
 from registro.store import tags as stored_tags
 from registro.store.engine import Store
@@ -342,6 +343,29 @@ def test_client_token_with_other_input_is_a_conflict(sm: Any, group: str) -> Non
     assert versions(sm, group) == [1]
     assert describe(sm, arn)["ModelPackageDescription"] == "one"
     assert create_version(sm, group) == version_arn(group, 2)
+
+
+def test_client_token_first_used_before_the_orjson_upgrade_still_replays(sm: Any, server: Any, group: str) -> None:
+    """Tokens remembered by earlier versions carry the json module's fingerprint (documents.py)."""
+    token = str(uuid.uuid4())
+    first = create_version(sm, group, ModelPackageDescription="été", ClientToken=token)
+    sent = {"ModelPackageGroupName": group, "InferenceSpecification": INFERENCE, "ModelPackageDescription": "été"}
+    store = Store(server.settings.resolved_database_url)
+    try:
+        with store.write() as conn:
+            changed = conn.execute(
+                sql_update(tables.client_tokens)
+                .where(tables.client_tokens.c.token == token)
+                .values(request_hash=legacy_request_hash(sent))
+            )
+            assert changed.rowcount == 1 and legacy_request_hash(sent) != request_hash(sent)
+    finally:
+        store.dispose()
+    assert create_version(sm, group, ModelPackageDescription="été", ClientToken=token) == first
+    with pytest.raises(ClientError) as exc:
+        create_version(sm, group, ModelPackageDescription="ete", ClientToken=token)
+    assert error(exc)[0] == "ConflictException"
+    assert versions(sm, group) == [1]
 
 
 def test_client_token_is_scoped_to_the_account_not_the_group(sm: Any, group: str) -> None:

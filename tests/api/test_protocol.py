@@ -47,6 +47,22 @@ def test_body_that_is_not_a_json_object_is_a_serialization_exception(server: Any
     assert_error(post(server.url, body), "SerializationException")
 
 
+@pytest.mark.parametrize(
+    "body, named",
+    [
+        (b"{not json", "Expecting property name enclosed in double quotes"),  # the json module's words
+        (b'{"MaxResults": NaN}', "unexpected character"),
+        (b'{"NameContains": 1e400}', "infinity"),
+        (b'{"NameContains": "\\ud800"}', "surrogate"),
+        (b"\xef\xbb\xbf{}", "byte order mark"),
+    ],
+    ids=["malformed", "nan", "too-large", "unpaired-surrogate", "bom"],
+)
+def test_body_that_is_not_json_says_what_is_wrong(server: Any, body: bytes, named: str) -> None:
+    message = assert_error(post(server.url, body), "SerializationException")
+    assert message.startswith("Request body is not valid JSON: ") and named in message
+
+
 def test_body_nested_too_deep_is_a_serialization_exception(server: Any) -> None:
     deep = '{"a":' * 70 + "1" + "}" * 70
     assert "nested deeper" in assert_error(post(server.url, deep), "SerializationException")
