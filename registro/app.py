@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route
 
+from registro.api import service_model, validate
 from registro.api.endpoint import Api, Receive, Scope, Send, asgi_endpoint
 from registro.console.pages import not_found_page
 from registro.console.routes import routes as console_routes
@@ -55,8 +56,10 @@ def create_app(settings: Settings) -> Server:
         store = Store(settings.resolved_database_url)
         migrate.upgrade(store)
         state["store"], state["token_key"] = store, migrate.token_key(store)
-        # Modules, botocore's model and compiled patterns live as long as the server: out of the
-        # collector's way, so its passes only walk what requests allocate.
+        for name in service_model.SERVED:
+            validate.prepare(service_model.operation(name).input_shape)
+        # Modules, botocore's model, validators and compiled patterns live as long as the server: out
+        # of the collector's way, so its passes only walk what requests allocate.
         gc.freeze()
         try:
             yield

@@ -1,15 +1,27 @@
 """Request parameters against an operation's input shape: JSON types, required, enum, length, range, pattern.
 
     check(params, shape)
-      ├── type pass    wrong JSON type anywhere → SerializationError (first one found)
-      │                null member = absent; members outside the shape dropped from the copy
-      └── constraints  every violation, depth-first in model member order → one ValidationError
-                       "K validation errors detected: Value '<v>' at '<path>' failed to satisfy
-                       constraint: <rule>; ..."   (sagemaker-api.md 1.4)
+      ├── fast path    one generated function per shape: "valid, here is the copy", or _INVALID
+      └── walk         only when the fast path says _INVALID; the messages come from here
+            ├── type pass    wrong JSON type anywhere → SerializationError (first one found)
+            │                null member = absent; members outside the shape dropped from the copy
+            └── constraints  every violation, depth-first in model member order → one ValidationError
+                             "K validation errors detected: Value '<v>' at '<path>' failed to satisfy
+                             constraint: <rule>; ..."   (sagemaker-api.md 1.4)
 
-Both passes run as one walk over a validator tree compiled once per input shape (rules, messages and
+The walk runs both passes over a validator tree compiled once per input shape (rules, messages and
 patterns precomputed): a type error raises at once, and a type error always wins because it raises
 before the collected violations are reported.
+
+Almost every request is valid, and a valid one needs no messages, paths or error list. So each input
+shape also gets Python source written from its tree and `exec`'d once: straight-line exact-class
+checks, bounds, and the tree's own valid-value memos and rule checks, building the copy as it goes. It
+gives up (_INVALID) on anything it does not accept outright and the walk then decides, so every error
+is the walk's by construction; `tests/api/test_validate_fast.py` shows that the two agree. Measured
+(/tmp microbenchmark, best of 15 x 2,000 calls; callgrind instructions a call): CreateModelPackage of
+abalone-v1.json with a fresh ClientToken 23.2 -> 10.3 µs (291k -> 130k), DescribeModelPackage 0.43 ->
+0.28 µs (6.0k -> 4.3k). The price is paid once per shape and process: building the tree and the
+source for every served operation takes 30 ms instead of 7.5 (CreateModelPackage: 1,500 lines, 17 ms).
 """
 
 from __future__ import annotations
@@ -18,7 +30,8 @@ import base64
 import binascii
 import functools
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import regex
 from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
@@ -41,8 +54,26 @@ def check(params: object, shape: StructureShape) -> dict[str, Any]:
     """Validate a parsed JSON body against `shape`; return a copy holding only the shape's members."""
     if not isinstance(params, dict):
         raise SerializationError(f"The request body must be a JSON object, not {_json_type(params)}")
+    validator = _compiled(shape)
+    try:
+        cleaned = validator.fast(params)
+    except RecursionError:  # out of stack (never through the wire's depth limit): the walk answers
+        cleaned = _INVALID
+    if cleaned is _INVALID:
+        return _walk(validator.tree, params)
+    result: dict[str, Any] = cleaned
+    return result
+
+
+def prepare(shape: StructureShape) -> None:
+    """Build `shape`'s validators now (CreateModelPackage's take 17 ms) rather than in its first request."""
+    _compiled(shape)
+
+
+def _walk(tree: _Node, params: dict[str, Any]) -> dict[str, Any]:
+    """The full check: the first type error, else every violation in one ValidationError, else the copy."""
     errors: list[str] = []
-    cleaned: dict[str, Any] = _compiled(shape).clean(params, "", errors)
+    cleaned: dict[str, Any] = tree.clean(params, "", errors)
     if errors:
         count = len(errors)
         head = "1 validation error detected" if count == 1 else f"{count} validation errors detected"
@@ -323,9 +354,23 @@ class _Map(_Sized):
         return out
 
 
+class _Validator(NamedTuple):
+    tree: _Node
+    fast: Callable[[dict[str, Any]], Any]  # the copy, or _INVALID
+    source: str  # the fast path's Python text, kept for reading
+
+
 @functools.lru_cache(maxsize=128)  # keyed by shape identity: service_model.py hands out the same objects
-def _compiled(shape: StructureShape) -> _Node:
-    return _build(shape, {})
+def _compiled(shape: StructureShape) -> _Validator:
+    tree = _build(shape, {})
+    if not isinstance(tree, _Structure):
+        raise TypeError(f"input shape {shape.name} is not a structure")
+    writer = _Writer()
+    entry = writer.function(tree)
+    source = writer.source()
+    namespace = writer.namespace
+    exec(compile(source, f"<fast path of {shape.name}>", "exec"), namespace)  # noqa: S102 (text from the model)
+    return _Validator(tree, namespace[entry], source)
 
 
 def _build(shape: Shape, done: dict[str, _Node]) -> _Node:
@@ -368,6 +413,187 @@ def _known(node: _Node) -> set[str] | None:
     if not isinstance(node, _String):
         return None
     return node.valid if node.constrained else _ANY_STRING
+
+
+# --- the fast path ------------------------------------------------------------------------------------
+
+_INVALID: Any = object()  # the fast path's "not sure": the walk decides, and words any error
+# Structures, lists and maps are written inline down to this depth, and a node already open above
+# (Search's SubExpressions) calls its own function. Inlined rather than a function per structure, list
+# and map: 11.6 -> 10.3 µs a CreateModelPackage.
+_INLINE_DEPTH = 8
+
+
+class _Writer:
+    """Python source for a validator tree: a function taking the value, returning the copy or _INVALID.
+
+    The copy is built as the nodes' `clean` builds it. Only exact JSON classes pass (`x.__class__ is
+    str`: a str subclass, a bool for an integer or a non-string map key is left to the walk), so the
+    source never raises. Its constants, the memos and rule checks, are the tree's own objects. The value
+    at depth d is `x{d}`, its copy is built in `o{d}`; an optional string member reads:
+
+        x2 = x1.get('ModelApprovalStatus')
+        if x2 is not None:
+            if x2.__class__ is not str or (x2 not in memo_7 and broken_7(x2)):
+                return FAIL
+            o1['ModelApprovalStatus'] = x2
+    """
+
+    def __init__(self) -> None:
+        self.namespace: dict[str, Any] = {"FAIL": _INVALID, "isfinite": math.isfinite}
+        self.functions: dict[int, str] = {}  # id(node) -> name of its function
+        self.pending: list[_Node] = []
+        self.constants: dict[int, str] = {}  # id(scalar node) -> suffix of its globals
+        self.lines: list[str] = []
+        self.open: list[int] = []  # ids of the nodes being written inline, outermost first
+
+    def function(self, node: _Node) -> str:
+        """The name of `node`'s function, to be written by `source()` if new."""
+        key = id(node)
+        if key not in self.functions:
+            self.functions[key] = f"{type(node).__name__.strip('_').lower()}_{len(self.functions)}"
+            self.pending.append(node)
+        return self.functions[key]
+
+    def source(self) -> str:
+        while self.pending:
+            node = self.pending.pop()
+            self.lines.append(f"def {self.functions[id(node)]}(x0):")
+            self.open.append(id(node))
+            self._inline(node, 0, 1)
+            self.open.pop()
+            self.lines += ["    return x0", ""]
+        return "\n".join(self.lines)
+
+    # depth: how deep the value is (its name is x{depth}); level: how far its lines are indented.
+
+    def _check(self, node: _Node, depth: int, level: int) -> None:
+        """Lines leaving the copy of `x{depth}` (not None) in it, or returning FAIL."""
+        if isinstance(node, _Document):
+            return
+        if isinstance(node, _Scalar):
+            self._fail_if(self._broken(node, f"x{depth}"), level)
+        elif id(node) in self.open or depth >= _INLINE_DEPTH:
+            x = f"x{depth}"
+            self._line(level, f"{x} = {self.function(node)}({x})")
+            self._fail_if(f"{x} is FAIL", level)
+        else:
+            self.open.append(id(node))
+            self._inline(node, depth, level)
+            self.open.pop()
+
+    def _inline(self, node: _Node, depth: int, level: int) -> None:
+        x, out, inner = f"x{depth}", f"o{depth}", f"x{depth + 1}"
+        if isinstance(node, _Structure):
+            self._fail_if(f"{x}.__class__ is not dict", level)
+            self._line(level, f"{out} = {{}}")
+            for member, _segment, child, required, _known in node.members:
+                self._line(level, f"{inner} = {x}.get({member!r})")
+                if required:
+                    if isinstance(child, _Document):  # None fails every other node's class test
+                        self._fail_if(f"{inner} is None", level)
+                    self._check(child, depth + 1, level)
+                    self._line(level, f"{out}[{member!r}] = {inner}")
+                else:
+                    self._line(level, f"if {inner} is not None:")
+                    self._check(child, depth + 1, level + 1)
+                    self._line(level + 1, f"{out}[{member!r}] = {inner}")
+            self._line(level, f"{x} = {out}")
+        elif isinstance(node, (_List, _Map)):
+            kind = "list" if isinstance(node, _List) else "dict"
+            item = node.member if isinstance(node, _List) else node.value
+            self._fail_if(f"{x}.__class__ is not {kind}", level)
+            if node.min:  # a bound of 0 holds for every list and map
+                self._fail_if(f"len({x}) < {_literal(node.min)}", level)
+            if node.max is not None:
+                self._fail_if(f"len({x}) > {_literal(node.max)}", level)
+            if isinstance(item, (_Scalar, _Document)):
+                # `clean` keeps scalar and document items as they are and copies the container.
+                self._loop(node, depth, level)
+                test = self._broken(item, inner) if isinstance(item, _Scalar) else f"{inner} is None"
+                self._fail_if(test, level + 1)
+                self._line(level, f"{x} = {x}.copy()")
+                return
+            self._line(level, f"{out} = {'[]' if kind == 'list' else '{}'}")
+            self._loop(node, depth, level)
+            self._check(item, depth + 1, level + 1)
+            self._line(
+                level + 1, f"{out}.append({inner})" if kind == "list" else f"{out}[k{depth}] = {inner}"
+            )
+            self._line(level, f"{x} = {out}")
+        else:
+            raise TypeError(f"no fast path for {type(node).__name__}")
+
+    def _loop(self, node: _List | _Map, depth: int, level: int) -> None:
+        x, inner = f"x{depth}", f"x{depth + 1}"
+        if isinstance(node, _List):
+            self._line(level, f"for {inner} in {x}:")
+        else:
+            self._line(level, f"for k{depth}, {inner} in {x}.items():")
+            self._fail_if(self._broken(node.key, f"k{depth}"), level + 1)
+
+    def _broken(self, node: _Scalar, x: str) -> str:
+        """An expression, true unless `x` is of `node`'s JSON type and breaks none of its rules."""
+        kind = node.type_name
+        if isinstance(node, _String) and not node.constrained:
+            return f"{x}.__class__ is not str"
+        if isinstance(node, _String):
+            suffix = self._constants(node)
+            return f"{x}.__class__ is not str or ({x} not in memo_{suffix} and broken_{suffix}({x}))"
+        if kind == "blob":
+            return f"{x}.__class__ is not str or broken_{self._constants(node)}({x})"
+        if node.pattern is not None or (kind == "boolean" and node.sized):
+            return "True"  # rules the model puts on no such member: left to the walk
+        if kind == "boolean":
+            return f"{x}.__class__ is not bool"
+        if kind in _INT_BOUNDS:
+            java_low, java_high = _INT_BOUNDS[kind]
+            low = java_low if node.min is None else max(java_low, node.min)
+            high = java_high if node.max is None else min(java_high, node.max)
+            return f"{x}.__class__ is not int or not {_literal(low)} <= {x} <= {_literal(high)}"
+        if kind not in ("float", "double", "timestamp"):
+            return "True"
+        # Only the ints a float can hold: on larger ones the walk's isfinite() overflows.
+        finite = f"{x}.__class__ is float and isfinite({x})"
+        tests = [f"({finite} or {x}.__class__ is int and -2**63 <= {x} <= 2**63)"]
+        if node.min is not None:
+            tests.append(f"{_literal(node.min)} <= {x}")
+        if node.max is not None:
+            tests.append(f"{x} <= {_literal(node.max)}")
+        return f"not ({' and '.join(tests)})"
+
+    def _constants(self, node: _Scalar) -> str:
+        """The suffix of the globals naming the node's valid-value memo and its rule check."""
+        suffix = self.constants.get(id(node))
+        if suffix is None:
+            suffix = self.constants[id(node)] = str(len(self.constants))
+            if isinstance(node, _String):
+                self.namespace[f"memo_{suffix}"] = node.valid
+                self.namespace[f"broken_{suffix}"] = node.violations
+            else:  # blob: base64, then its rules on the decoded length
+                self.namespace[f"broken_{suffix}"] = functools.partial(_blob_broken, node)
+        return suffix
+
+    def _fail_if(self, test: str, level: int) -> None:
+        self._line(level, f"if {test}:")
+        self._line(level + 1, "return FAIL")
+
+    def _line(self, level: int, text: str) -> None:
+        self.lines.append(self._indent(level, text))
+
+    @staticmethod
+    def _indent(level: int, text: str) -> str:
+        return "    " * level + text
+
+
+def _blob_broken(node: _Scalar, value: str) -> bool:
+    return not _is_base64(value) or bool(node.violations(value))
+
+
+def _literal(number: float) -> str:
+    if isinstance(number, float) and not math.isfinite(number):
+        raise TypeError(f"bound {number} has no Python literal")
+    return repr(number)
 
 
 # --- messages -----------------------------------------------------------------------------------------
