@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ctypes
 import logging
 import sys
 
@@ -25,6 +26,17 @@ def _settings(args: argparse.Namespace) -> Settings:
     return from_env().with_values({s.name: getattr(args, s.name, None) for s in SETTINGS})
 
 
+def _fewer_malloc_arenas() -> None:
+    """glibc gives each thread that allocates at once its own malloc arena (up to 8 per core), and an
+    arena keeps what it once held. Search pages are built in up to 16 worker threads, ~450 KB each:
+    with two arenas the peak RSS of `bench/run.py --quick`'s search step went from 144-151 MB to
+    131-132 MB, CPU per call unchanged. M_ARENA_MAX is -8; other C libraries have no mallopt."""
+    try:
+        ctypes.CDLL(None).mallopt(-8, 2)
+    except (AttributeError, OSError):
+        pass
+
+
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -32,6 +44,7 @@ def serve(args: argparse.Namespace) -> int:
     from registro.app import create_app
 
     settings = _settings(args)
+    _fewer_malloc_arenas()  # before any worker thread starts
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     url = f"http://{settings.host}:{settings.port}"
     print(f"Registro {__version__}: API on {url} , console on {url}/console", flush=True)
