@@ -357,7 +357,6 @@ class _Map(_Sized):
 class _Validator(NamedTuple):
     tree: _Node
     fast: Callable[[dict[str, Any]], Any]  # the copy, or _INVALID
-    source: str  # the fast path's Python text, kept for reading
 
 
 @functools.lru_cache(maxsize=128)  # keyed by shape identity: service_model.py hands out the same objects
@@ -367,10 +366,9 @@ def _compiled(shape: StructureShape) -> _Validator:
         raise TypeError(f"input shape {shape.name} is not a structure")
     writer = _Writer()
     entry = writer.function(tree)
-    source = writer.source()
     namespace = writer.namespace
-    exec(compile(source, f"<fast path of {shape.name}>", "exec"), namespace)  # noqa: S102 (text from the model)
-    return _Validator(tree, namespace[entry], source)
+    exec(compile(writer.source(), f"<fast path of {shape.name}>", "exec"), namespace)  # noqa: S102 (text from the model)
+    return _Validator(tree, namespace[entry])
 
 
 def _build(shape: Shape, done: dict[str, _Node]) -> _Node:
@@ -579,11 +577,7 @@ class _Writer:
         self._line(level + 1, "return FAIL")
 
     def _line(self, level: int, text: str) -> None:
-        self.lines.append(self._indent(level, text))
-
-    @staticmethod
-    def _indent(level: int, text: str) -> str:
-        return "    " * level + text
+        self.lines.append("    " * level + text)
 
 
 def _blob_broken(node: _Scalar, value: str) -> bool:

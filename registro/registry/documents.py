@@ -33,8 +33,8 @@ def dump(document: Mapping[str, Any]) -> str:
 
 
 def load(text: str | bytes) -> dict[str, Any]:
-    # orjson takes no str subclass: a Stored answer is copied to a plain str first.
-    loaded: dict[str, Any] = orjson.loads(text if type(text) is str or isinstance(text, bytes) else str(text))
+    # orjson takes no str subclass: str() copies a Stored answer to a plain str (a plain one is itself).
+    loaded: dict[str, Any] = orjson.loads(text if isinstance(text, bytes) else str(text))
     return loaded
 
 
